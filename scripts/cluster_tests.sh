@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# cluster_tests.sh — the tests that need a running server; run inside a throwaway cluster by test.sh
+# (PGHOST/PGPORT/PGUSER set).  pg_regress and isolation via PGXS installcheck, then the corpus accuracy check.
+set -euo pipefail
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO_ROOT"
+
+status=0
+make -s installcheck PG_CONFIG="${PG_CONFIG:-pg_config}" || status=$?
+if [ $status -ne 0 ]; then
+	for f in regression.diffs output_iso/regression.diffs; do
+		[ -f "$f" ] && { echo "---- $f"; cat "$f"; }
+	done
+	exit $status
+fi
+
+test/accuracy/run.sh
