@@ -1,0 +1,87 @@
+/*
+ * classify.h — the bounce verdict: from a diagnostic text, a reply code and an enhanced status to a class
+ * (hard / soft / not a bounce) and a reason.  Pure C, no PostgreSQL headers, no allocation per call,
+ * one pass over the text (case and white space folded on the fly, all phrases matched at once).
+ */
+#ifndef BM_CLASSIFY_H
+#define BM_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "smtp_status.h"
+
+/* Order matches the SQL enum bounce_mgmt.bounce_class. */
+typedef enum bm_bounce_class
+{
+	BM_HARD = 0,
+	BM_SOFT,
+	BM_NOT_BOUNCE
+} bm_bounce_class;
+
+/* Who has to act on a bounce of a given reason (see reasons.def). */
+typedef enum bm_fault
+{
+	BM_FAULT_ADDRESS = 0,
+	BM_FAULT_MAILBOX,
+	BM_FAULT_SENDER,
+	BM_FAULT_TRANSIENT,
+	BM_FAULT_NONE,
+	BM_FAULT_UNKNOWN
+} bm_fault;
+
+typedef enum bm_reason
+{
+#define BM_REASON(ident, sql_name, cls, fault, sisimai) BM_R_##ident,
+#include "reasons.def"
+#undef BM_REASON
+	BM_REASON_COUNT
+} bm_reason;
+
+/* What decided the verdict (order matches the SQL enum bounce_mgmt.bounce_evidence). */
+typedef enum bm_evidence
+{
+	BM_EV_NONE = 0,				/* nothing usable: reason undefined */
+	BM_EV_TEXT,					/* a phrase of the diagnostic text */
+	BM_EV_STATUS,				/* the enhanced status code */
+	BM_EV_REPLY_CODE,			/* the bare reply code (the seed's table) */
+	BM_EV_OVERRIDE,				/* an operator's rule (set by the PostgreSQL layer, never by the core) */
+	BM_EV_PROVIDER				/* only the provider's own verdict (set by ingestion, never by the core) */
+} bm_evidence;
+
+typedef struct bm_verdict
+{
+	bm_bounce_class bounce_class;
+	bm_reason	reason;
+	int			reply_code;		/* the code actually used: the caller's, else the one found in the text; 0 none */
+	bm_status	status;			/* likewise; BM_STATUS_NONE when none */
+	bm_evidence evidence;
+	int			pattern_id;		/* index of the deciding phrase in the pattern table, or -1 */
+} bm_verdict;
+
+/*
+ * Classifies one bounce.  reply_code 0 and status BM_STATUS_NONE mean "not given": they are then taken
+ * from the text.  text may be NULL when len is 0.  Never fails; an empty text with no codes gives
+ * reason undefined.
+ */
+void		bm_classify(const char *text, size_t len, int reply_code, bm_status status, bm_verdict *out);
+
+/* Class for a reason, refined by the status/reply class (not_accept with a 4xx code is soft). */
+bm_bounce_class bm_reason_class(bm_reason reason, int reply_code, bm_status status);
+
+/* Names and attributes of a reason (from reasons.def). */
+const char *bm_reason_name(bm_reason reason);
+const char *bm_reason_sisimai_name(bm_reason reason);
+bm_fault	bm_reason_fault(bm_reason reason);
+const char *bm_fault_name(bm_fault fault);
+const char *bm_class_name(bm_bounce_class cls);
+
+/* Looks a reason up by its SQL name; returns BM_REASON_COUNT when unknown. */
+bm_reason	bm_reason_from_name(const char *name, size_t len);
+
+/* Number of built-in phrases, and the phrase/example text of one (for the reference table and tests). */
+int			bm_pattern_count(void);
+const char *bm_pattern_text(int pattern_id);
+bm_reason	bm_pattern_reason(int pattern_id);
+
+#endif							/* BM_CLASSIFY_H */

@@ -1,0 +1,85 @@
+/*
+ * payload.h — turn a provider's webhook / API JSON payload into normalized bm_events.  Pure C on json-c
+ * (providers/json.c wraps it; no PostgreSQL headers).  Every parsed node and scratch buffer is owned by
+ * a bm_parser, so a caller that longjmps out of a sink callback (PostgreSQL's ereport)
+ * loses nothing: it calls bm_parser_destroy() from its cleanup path and everything is freed.
+ */
+#ifndef BM_PAYLOAD_H
+#define BM_PAYLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "event.h"
+
+typedef struct bm_parser bm_parser;
+
+/* An element that could not become an event: kept by the caller (quarantine) with the reason. */
+typedef struct bm_reject
+{
+	bm_provider provider;
+	size_t		element_index;	/* 0-based position of the element in the payload (or in its list) */
+	bm_str		raw;			/* the element's JSON text */
+	const char *reason;			/* e.g. "missing field", "invalid email address", "unparseable timestamp" */
+	const char *field;			/* the JSON field concerned, e.g. "email", "timestamp", "event-data.recipient";
+								 * "" when the element itself is the problem (not an object) */
+} bm_reject;
+
+/* Something to report that is neither an event nor an error (e.g. an SNS SubscriptionConfirmation). */
+typedef struct bm_note
+{
+	bm_provider provider;
+	const char *kind;			/* "sns_subscription_confirmation", "sns_unsubscribe_confirmation", ... */
+	bm_str		detail;			/* e.g. the SubscribeURL the endpoint must visit */
+} bm_note;
+
+/* Callbacks; the strings they receive are valid only during the call. */
+typedef struct bm_sink
+{
+	void	   *ctx;
+	void		(*event) (void *ctx, const bm_event *ev);
+	void		(*reject) (void *ctx, const bm_reject *rej);
+	void		(*note) (void *ctx, const bm_note *note);	/* may be NULL */
+} bm_sink;
+
+typedef enum bm_payload_status
+{
+	BM_PAYLOAD_OK = 0,
+	BM_PAYLOAD_SYNTAX,			/* not JSON, or truncated: err->offset says where */
+	BM_PAYLOAD_TOO_DEEP,		/* nesting deeper than opts->max_depth: err->offset */
+	BM_PAYLOAD_SHAPE,			/* valid JSON, but not the shape the provider sends: err->field */
+	BM_PAYLOAD_UNDETECTED,		/* provider AUTO and no provider recognizes the payload */
+	BM_PAYLOAD_NO_MEMORY
+} bm_payload_status;
+
+typedef struct bm_payload_error
+{
+	bm_payload_status status;
+	size_t		offset;			/* byte offset of a syntax/depth error in the payload */
+	bm_provider provider;		/* the provider whose shape was expected (BM_PROVIDER_AUTO if none) */
+	char		field[128];		/* JSON path of the offending field ("$", "$.items", "$[3].Message") */
+	char		message[256];	/* a sentence for the user */
+} bm_payload_error;
+
+typedef struct bm_payload_opts
+{
+	bm_provider provider;		/* BM_PROVIDER_AUTO: detect from the payload */
+	int			max_depth;		/* JSON nesting limit (0 = default 64) */
+	bool		keep_raw;		/* fill bm_event.raw / bm_reject.raw (rejects always get raw) */
+} bm_payload_opts;
+
+bm_parser  *bm_parser_create(void);		/* NULL when out of memory */
+void		bm_parser_destroy(bm_parser *parser);	/* frees everything still held; NULL is a no-op */
+
+/*
+ * Parses one payload and calls the sink for every event, rejected element and note, in payload order.
+ * Top-level arrays are read element by element (memory bounded by the largest element, not the payload).
+ * Returns BM_PAYLOAD_OK, or fills *err; events already passed to the sink before an error stay passed
+ * (callers that need all-or-nothing discard them).  *detected receives the provider used.
+ * A parser can be reused for several payloads, one at a time.
+ */
+bm_payload_status bm_parse_payload(bm_parser *parser, const char *payload, size_t len,
+								   const bm_payload_opts *opts, const bm_sink *sink,
+								   bm_provider *detected, bm_payload_error *err);
+
+#endif							/* BM_PAYLOAD_H */
