@@ -1,0 +1,16 @@
+/*
+ * module.c — the library's entry point: PG_MODULE_MAGIC, _PG_init (settings, cache callbacks).
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "bm_pg.h"
+
+PG_MODULE_MAGIC;
+
+void
+_PG_init(void)
+{
+	bm_rules_init();
+}
