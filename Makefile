@@ -42,7 +42,7 @@ else
 # Without the server headers PGXS cannot be included: say what to install instead of failing obscurely.
 all install installcheck:
 	@echo "bounce_mgmt: PostgreSQL server development files not found ($(PG_CONFIG) --pgxs)."; \
-	echo "Run scripts/deps.sh (as root it installs them), or: apt-get install postgresql-server-dev-<major> libcurl4-openssl-dev libjson-c-dev"; \
+	echo "Run scripts/test.sh or scripts/demo.sh (as root they install them), or: apt-get install postgresql-server-dev-<major> libcurl4-openssl-dev libjson-c-dev"; \
 	exit 1
 endif
 
