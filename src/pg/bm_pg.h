@@ -48,6 +48,9 @@ extern void bm_rules_init(void);
 extern int64 bm_classify_with_rules(const char *text, size_t len, int reply_code, bm_status status,
 									bm_verdict *v);
 
+/* ingest.c: settings of ingestion (bounce_mgmt.keep_raw) */
+extern void bm_ingest_init(void);
+
 /* module.c: settings */
 extern void _PG_init(void);
 

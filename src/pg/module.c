@@ -13,4 +13,5 @@ void
 _PG_init(void)
 {
 	bm_rules_init();
+	bm_ingest_init();
 }

@@ -1,0 +1,187 @@
+-- 040_events.sql — the event store: providers, event types, one row per ingest() call, the events table
+-- partitioned by month, per-address state, daily counters, and the elements that could not be ingested.
+-- Ingestion (src/pg/ingest.c, src/pg/ingest_store.c) is the only writer of events, addresses and counters.
+
+CREATE TYPE @extschema@.provider AS ENUM
+    ('sendgrid', 'ses', 'mailgun', 'postmark', 'generic', 'sparkpost', 'mailjet', 'brevo', 'mandrill');
+COMMENT ON TYPE @extschema@.provider IS 'the email providers whose payloads ingest() understands';
+
+CREATE TYPE @extschema@.event_type AS ENUM
+    ('sent', 'delivered', 'deferred', 'bounce', 'dropped', 'complaint', 'unsubscribe', 'open', 'click', 'other');
+COMMENT ON TYPE @extschema@.event_type IS
+    'normalized event types: sent (accepted by the provider), delivered, deferred (temporary failure, retried), bounce (the provider gave up, or a bounce-list entry), dropped (not attempted), complaint, unsubscribe, open, click, other';
+
+-- one row per ingest() call
+CREATE TABLE @extschema@.ingest_batches (
+    batch_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    provider      @extschema@.provider,
+    source        text NOT NULL,
+    started_at    timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    duration      interval,
+    payload_bytes bigint NOT NULL,
+    events        integer NOT NULL DEFAULT 0,
+    inserted      integer NOT NULL DEFAULT 0,
+    duplicates    integer NOT NULL DEFAULT 0,
+    quarantined   integer NOT NULL DEFAULT 0,
+    notes         text[],
+    ingested_by   name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE @extschema@.ingest_batches IS 'one row per ingest() call (and per replay / sync page): provider, counts, duration';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.ingest_batches', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.ingest_batches_batch_id_seq', '');
+
+CREATE SEQUENCE @extschema@.events_event_id_seq CACHE 1000;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.events_event_id_seq', '');
+
+CREATE TABLE @extschema@.events (
+    event_id            bigint NOT NULL,
+    provider            @extschema@.provider NOT NULL,
+    provider_event_id   text NOT NULL,
+    occurred_at         timestamptz NOT NULL,
+    event_type          @extschema@.event_type NOT NULL,
+    email               text NOT NULL,
+    domain              text NOT NULL,
+    bounce_class        @extschema@.bounce_class,
+    reason              @extschema@.bounce_reason,
+    evidence            @extschema@.bounce_evidence,
+    reply_code          smallint,
+    status              @extschema@.smtp_status,
+    provider_type       text,
+    provider_subtype    text,
+    diagnostic          text,
+    message_id          text,
+    attempt             integer,
+    rate_excluded       boolean NOT NULL DEFAULT false,
+    auto_reply          boolean NOT NULL DEFAULT false,
+    list_entry          boolean NOT NULL DEFAULT false,
+    provider_suppressed boolean NOT NULL DEFAULT false,
+    email_original      text,
+    batch_id            bigint NOT NULL,
+    raw                 jsonb,
+    PRIMARY KEY (provider, provider_event_id, occurred_at)
+) PARTITION BY RANGE (occurred_at);
+COMMENT ON TABLE @extschema@.events IS
+    'one row per recipient event from a provider, deduplicated on (provider, provider_event_id); partitioned by month of occurred_at (retention = dropping partitions)';
+COMMENT ON COLUMN @extschema@.events.provider_event_id IS
+    'the provider''s event id, or a documented derived key where it gives none (README: ingestion)';
+COMMENT ON COLUMN @extschema@.events.email IS
+    'normalized: trimmed, "Name <addr>" unwrapped, ASCII lower-cased; email_original keeps the provider''s spelling';
+COMMENT ON COLUMN @extschema@.events.rate_excluded IS
+    'not counted in rates, as the provider does not count it (SES OnAccountSuppressionList, auto-replies, drops to listed addresses)';
+COMMENT ON COLUMN @extschema@.events.list_entry IS 'from a suppression-list API (bounces/blocks list), not an event feed';
+CREATE INDEX events_email ON @extschema@.events (email, occurred_at);
+CREATE INDEX events_occurred_at ON @extschema@.events USING brin (occurred_at);
+-- No pg_extension_config_dump for events: its partitions are created by ingestion and maintenance, not by
+-- the extension script, so they are ordinary tables that pg_dump dumps with their data.
+
+-- per-address state, maintained by ingestion: rows only for addresses that had a bounce, deferral,
+-- drop or complaint; deliveries update existing rows
+CREATE TABLE @extschema@.addresses (
+    email              text PRIMARY KEY,
+    domain             text NOT NULL,
+    first_bounce_at    timestamptz,
+    last_bounce_at     timestamptz,
+    hard_bounces       integer NOT NULL DEFAULT 0,
+    soft_bounces       integer NOT NULL DEFAULT 0,
+    deferrals          integer NOT NULL DEFAULT 0,
+    drops              integer NOT NULL DEFAULT 0,
+    complaints         integer NOT NULL DEFAULT 0,
+    last_class         @extschema@.bounce_class,
+    last_reason        @extschema@.bounce_reason,
+    last_diagnostic    text,
+    last_event_id      bigint,
+    last_hard_at       timestamptz,
+    last_hard_reason   @extschema@.bounce_reason,
+    last_hard_event_id bigint,
+    last_complaint_at  timestamptz,
+    last_delivered_at  timestamptz,
+    updated_at         timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE @extschema@.addresses IS
+    'one row per address with negative events (bounce, deferral, drop, complaint): counts by class, first/last bounce, last reason and diagnostic, last delivery';
+CREATE INDEX addresses_domain ON @extschema@.addresses (domain);
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.addresses', '');
+
+-- counters per UTC day x provider x recipient domain: what rates are computed from
+CREATE TABLE @extschema@.daily_counts (
+    day          date NOT NULL,
+    provider     @extschema@.provider NOT NULL,
+    domain       text NOT NULL,
+    sent         bigint NOT NULL DEFAULT 0,
+    delivered    bigint NOT NULL DEFAULT 0,
+    hard         bigint NOT NULL DEFAULT 0,
+    soft         bigint NOT NULL DEFAULT 0,
+    deferred     bigint NOT NULL DEFAULT 0,
+    dropped      bigint NOT NULL DEFAULT 0,
+    complaints   bigint NOT NULL DEFAULT 0,
+    unsubscribes bigint NOT NULL DEFAULT 0,
+    sender_side  bigint NOT NULL DEFAULT 0,
+    excluded     bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, provider, domain)
+);
+COMMENT ON TABLE @extschema@.daily_counts IS
+    'event counts per UTC day, provider and recipient domain (hard/soft: bounces the provider counts; sender_side: soft bounces for reasons the sender must fix; excluded: rate-excluded events and list entries)';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.daily_counts', '');
+
+CREATE TABLE @extschema@.daily_reason_counts (
+    day       date NOT NULL,
+    provider  @extschema@.provider NOT NULL,
+    domain    text NOT NULL,
+    reason    @extschema@.bounce_reason NOT NULL,
+    n         bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, provider, domain, reason)
+);
+COMMENT ON TABLE @extschema@.daily_reason_counts IS 'bounces and deferrals per UTC day, provider, recipient domain and reason';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.daily_reason_counts', '');
+
+-- elements that could not be ingested, kept with the reason until replayed
+CREATE TABLE @extschema@.ingest_errors (
+    error_id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    batch_id        bigint NOT NULL,
+    provider        @extschema@.provider,
+    element_index   integer,
+    raw             text NOT NULL,
+    reason          text NOT NULL,
+    field           text,
+    created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    replayed_at     timestamptz,
+    replay_batch_id bigint
+);
+COMMENT ON TABLE @extschema@.ingest_errors IS
+    'quarantined elements: the raw JSON text, why it was refused (reason, field), its batch; replay_errors() re-ingests them';
+CREATE INDEX ingest_errors_open ON @extschema@.ingest_errors (error_id) WHERE replayed_at IS NULL;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.ingest_errors', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.ingest_errors_error_id_seq', '');
+
+-- Creates the monthly partition of events holding `at` (no-op when it exists); returns true when created.
+CREATE FUNCTION @extschema@.create_partition("at" timestamptz) RETURNS boolean
+    LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    lo   timestamptz := date_trunc('month', "at" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+    hi   timestamptz := (date_trunc('month', "at" AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC';
+    name text := 'events_' || to_char(lo AT TIME ZONE 'UTC', 'YYYY_MM');
+BEGIN
+    IF to_regclass('@extschema@.' || name) IS NOT NULL THEN
+        RETURN false;
+    END IF;
+    -- the name is built from a date, not from input text
+    EXECUTE format('CREATE TABLE @extschema@.%I PARTITION OF @extschema@.events FOR VALUES FROM (%L) TO (%L)',
+                   name, lo, hi);
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.create_partition(timestamptz) IS
+    'create the monthly (UTC) partition of events that holds the given time, if missing';
+
+-- Creates this month's partition and `ahead` months after it; returns how many were created.
+CREATE FUNCTION @extschema@.create_partitions(ahead integer DEFAULT 3) RETURNS integer
+    LANGUAGE sql VOLATILE STRICT SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT count(*) FILTER (WHERE @extschema@.create_partition(now() + m * interval '1 month'))::integer
+      FROM generate_series(0, greatest(ahead, 0)) AS m
+$$;
+COMMENT ON FUNCTION @extschema@.create_partitions(integer) IS
+    'create the events partitions of this month and the next `ahead` months (run_maintenance calls it)';

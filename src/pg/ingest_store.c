@@ -1,0 +1,331 @@
+/*
+ * ingest_store.c — writes ingested events in bulk.  A flush is ONE execution of one saved plan: the
+ * buffered columns go in as arrays, unnest() turns them into rows, INSERT ... ON CONFLICT DO NOTHING
+ * drops duplicates, and the same statement upserts per-address state and the daily counters from the rows
+ * actually inserted (so a duplicate never counts twice).  Keys are written in sorted order.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "bm_pg.h"
+#include "ingest_store.h"
+
+static const Oid col_types[BM_NCOLS] = {
+	[BM_C_PROVIDER] = TEXTOID,[BM_C_PID] = TEXTOID,[BM_C_OCCURRED] = TIMESTAMPTZOID,
+	[BM_C_ETYPE] = TEXTOID,[BM_C_EMAIL] = TEXTOID,[BM_C_DOMAIN] = TEXTOID,[BM_C_CLASS] = TEXTOID,
+	[BM_C_REASON] = TEXTOID,[BM_C_EVIDENCE] = TEXTOID,[BM_C_REPLY] = INT4OID,[BM_C_STATUS] = TEXTOID,
+	[BM_C_PTYPE] = TEXTOID,[BM_C_PSUB] = TEXTOID,[BM_C_DIAG] = TEXTOID,[BM_C_MSGID] = TEXTOID,
+	[BM_C_ATTEMPT] = INT4OID,[BM_C_FLAGS] = INT4OID,[BM_C_EMAIL_ORIG] = TEXTOID,[BM_C_RAW] = JSONBOID,
+};
+
+/*
+ * The flush statement.  Flags: 1 rate-excluded, 2 auto-reply, 4 list entry, 64 provider-suppressed
+ * (event.h BM_EVF_*).  "Bounces" for per-address state are bounce and deferred events we classified hard
+ * or soft; the counters leave out rate-excluded events and list entries (counted as excluded).
+ */
+static const char *const flush_sql =
+"WITH input AS ("
+"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[]),"
+"         pg_catalog.unnest($3::timestamptz[]), pg_catalog.unnest($4::text[]), pg_catalog.unnest($5::text[]),"
+"         pg_catalog.unnest($6::text[]), pg_catalog.unnest($7::text[]), pg_catalog.unnest($8::text[]),"
+"         pg_catalog.unnest($9::text[]), pg_catalog.unnest($10::int4[]), pg_catalog.unnest($11::text[]),"
+"         pg_catalog.unnest($12::text[]), pg_catalog.unnest($13::text[]), pg_catalog.unnest($14::text[]),"
+"         pg_catalog.unnest($15::text[]), pg_catalog.unnest($16::int4[]), pg_catalog.unnest($17::int4[]),"
+"         pg_catalog.unnest($18::text[]), pg_catalog.unnest($19::jsonb[]))"
+"      AS u(provider, pid, occurred_at, event_type, email, domain, cls, reason, evidence, reply_code, status,"
+"           ptype, psub, diag, msgid, attempt, flags, email_orig, raw)"
+"), ins AS ("
+"  INSERT INTO " BM_SCHEMA ".events AS e (event_id, provider, provider_event_id, occurred_at, event_type, email,"
+"         domain, bounce_class, reason, evidence, reply_code, status, provider_type, provider_subtype, diagnostic,"
+"         message_id, attempt, rate_excluded, auto_reply, list_entry, provider_suppressed, email_original,"
+"         batch_id, raw)"
+"  SELECT pg_catalog.nextval('" BM_SCHEMA ".events_event_id_seq'), i.provider::" BM_SCHEMA ".provider, i.pid,"
+"         i.occurred_at, i.event_type::" BM_SCHEMA ".event_type, i.email, i.domain,"
+"         i.cls::" BM_SCHEMA ".bounce_class, i.reason::" BM_SCHEMA ".bounce_reason,"
+"         i.evidence::" BM_SCHEMA ".bounce_evidence, i.reply_code::pg_catalog.int2,"
+"         i.status::" BM_SCHEMA ".smtp_status, i.ptype, i.psub, i.diag, i.msgid, i.attempt,"
+"         (i.flags OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.<>) 0,"
+"         (i.flags OPERATOR(pg_catalog.&) 2) OPERATOR(pg_catalog.<>) 0,"
+"         (i.flags OPERATOR(pg_catalog.&) 4) OPERATOR(pg_catalog.<>) 0,"
+"         (i.flags OPERATOR(pg_catalog.&) 64) OPERATOR(pg_catalog.<>) 0,"
+"         i.email_orig, $20, i.raw"
+"    FROM input i ORDER BY i.provider, i.pid, i.occurred_at"
+"  ON CONFLICT DO NOTHING"
+"  RETURNING e.event_id, e.provider, e.occurred_at, e.event_type, e.email, e.domain, e.bounce_class, e.reason,"
+"            e.diagnostic, e.rate_excluded OR e.list_entry AS x"
+"), s AS ("
+"  SELECT ins.*,"
+"         ins.event_type IN ('bounce', 'deferred') AND ins.bounce_class IN ('hard', 'soft') AS is_bounce,"
+"         ins.event_type = 'bounce' AND ins.bounce_class = 'hard' AS is_hard"
+"    FROM ins"
+"), g AS ("
+"  SELECT s.email, pg_catalog.min(s.domain) AS domain,"
+"         pg_catalog.min(s.occurred_at) FILTER (WHERE s.is_bounce) AS first_bounce_at,"
+"         pg_catalog.max(s.occurred_at) FILTER (WHERE s.is_bounce) AS last_bounce_at,"
+"         pg_catalog.count(*) FILTER (WHERE s.is_hard)::int AS hard,"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'bounce' AND s.bounce_class = 'soft')::int AS soft,"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'deferred')::int AS deferrals,"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'dropped')::int AS drops,"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'complaint')::int AS complaints,"
+"         (pg_catalog.array_agg(s.bounce_class ORDER BY s.occurred_at DESC, s.event_id DESC) FILTER (WHERE s.is_bounce))[1] AS last_class,"
+"         (pg_catalog.array_agg(s.reason ORDER BY s.occurred_at DESC, s.event_id DESC) FILTER (WHERE s.is_bounce))[1] AS last_reason,"
+"         (pg_catalog.array_agg(s.diagnostic ORDER BY s.occurred_at DESC, s.event_id DESC) FILTER (WHERE s.is_bounce))[1] AS last_diagnostic,"
+"         (pg_catalog.array_agg(s.event_id ORDER BY s.occurred_at DESC, s.event_id DESC) FILTER (WHERE s.is_bounce))[1] AS last_event_id,"
+"         pg_catalog.max(s.occurred_at) FILTER (WHERE s.is_hard) AS last_hard_at,"
+"         (pg_catalog.array_agg(s.reason ORDER BY s.occurred_at DESC, s.event_id DESC) FILTER (WHERE s.is_hard))[1] AS last_hard_reason,"
+"         (pg_catalog.array_agg(s.event_id ORDER BY s.occurred_at DESC, s.event_id DESC) FILTER (WHERE s.is_hard))[1] AS last_hard_event_id,"
+"         pg_catalog.max(s.occurred_at) FILTER (WHERE s.event_type = 'complaint') AS last_complaint_at,"
+"         pg_catalog.max(s.occurred_at) FILTER (WHERE s.event_type = 'delivered') AS last_delivered_at,"
+"         pg_catalog.bool_or(s.event_type IN ('bounce', 'deferred', 'dropped', 'complaint')) AS negative"
+"    FROM s WHERE s.event_type IN ('bounce', 'deferred', 'dropped', 'complaint', 'delivered')"
+"   GROUP BY s.email"
+"), addr AS ("
+"  INSERT INTO " BM_SCHEMA ".addresses AS a (email, domain, first_bounce_at, last_bounce_at, hard_bounces,"
+"         soft_bounces, deferrals, drops, complaints, last_class, last_reason, last_diagnostic, last_event_id,"
+"         last_hard_at, last_hard_reason, last_hard_event_id, last_complaint_at, last_delivered_at)"
+"  SELECT g.email, g.domain, g.first_bounce_at, g.last_bounce_at, g.hard, g.soft, g.deferrals, g.drops,"
+"         g.complaints, g.last_class, g.last_reason, g.last_diagnostic, g.last_event_id, g.last_hard_at,"
+"         g.last_hard_reason, g.last_hard_event_id, g.last_complaint_at, g.last_delivered_at"
+"    FROM g"
+"   WHERE g.negative OR EXISTS (SELECT 1 FROM " BM_SCHEMA ".addresses x WHERE x.email = g.email)"
+"   ORDER BY g.email"
+"  ON CONFLICT (email) DO UPDATE SET"
+"    first_bounce_at = LEAST(a.first_bounce_at, excluded.first_bounce_at),"
+"    last_bounce_at = GREATEST(a.last_bounce_at, excluded.last_bounce_at),"
+"    hard_bounces = a.hard_bounces + excluded.hard_bounces,"
+"    soft_bounces = a.soft_bounces + excluded.soft_bounces,"
+"    deferrals = a.deferrals + excluded.deferrals,"
+"    drops = a.drops + excluded.drops,"
+"    complaints = a.complaints + excluded.complaints,"
+"    last_class = CASE WHEN excluded.last_bounce_at >= a.last_bounce_at OR a.last_bounce_at IS NULL"
+"                      THEN coalesce(excluded.last_class, a.last_class) ELSE a.last_class END,"
+"    last_reason = CASE WHEN excluded.last_bounce_at >= a.last_bounce_at OR a.last_bounce_at IS NULL"
+"                       THEN coalesce(excluded.last_reason, a.last_reason) ELSE a.last_reason END,"
+"    last_diagnostic = CASE WHEN excluded.last_bounce_at >= a.last_bounce_at OR a.last_bounce_at IS NULL"
+"                           THEN coalesce(excluded.last_diagnostic, a.last_diagnostic) ELSE a.last_diagnostic END,"
+"    last_event_id = CASE WHEN excluded.last_bounce_at >= a.last_bounce_at OR a.last_bounce_at IS NULL"
+"                         THEN coalesce(excluded.last_event_id, a.last_event_id) ELSE a.last_event_id END,"
+"    last_hard_reason = CASE WHEN excluded.last_hard_at >= a.last_hard_at OR a.last_hard_at IS NULL"
+"                            THEN coalesce(excluded.last_hard_reason, a.last_hard_reason) ELSE a.last_hard_reason END,"
+"    last_hard_event_id = CASE WHEN excluded.last_hard_at >= a.last_hard_at OR a.last_hard_at IS NULL"
+"                              THEN coalesce(excluded.last_hard_event_id, a.last_hard_event_id) ELSE a.last_hard_event_id END,"
+"    last_hard_at = GREATEST(a.last_hard_at, excluded.last_hard_at),"
+"    last_complaint_at = GREATEST(a.last_complaint_at, excluded.last_complaint_at),"
+"    last_delivered_at = GREATEST(a.last_delivered_at, excluded.last_delivered_at),"
+"    updated_at = pg_catalog.now()"
+"  RETURNING 1"
+"), cnt AS ("
+"  INSERT INTO " BM_SCHEMA ".daily_counts AS c (day, provider, domain, sent, delivered, hard, soft, deferred,"
+"         dropped, complaints, unsubscribes, sender_side, excluded)"
+"  SELECT (s.occurred_at AT TIME ZONE 'UTC')::date, s.provider, s.domain,"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'sent' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'delivered' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.is_hard AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'bounce' AND s.bounce_class = 'soft' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'deferred' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'dropped'),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'complaint' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'unsubscribe'),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'bounce' AND s.bounce_class = 'soft' AND NOT s.x"
+"                                      AND r.fault = 'sender'),"
+"         pg_catalog.count(*) FILTER (WHERE s.x)"
+"    FROM s LEFT JOIN " BM_SCHEMA ".bounce_reasons r ON r.reason = s.reason"
+"   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+"  ON CONFLICT (day, provider, domain) DO UPDATE SET"
+"    sent = c.sent + excluded.sent, delivered = c.delivered + excluded.delivered,"
+"    hard = c.hard + excluded.hard, soft = c.soft + excluded.soft, deferred = c.deferred + excluded.deferred,"
+"    dropped = c.dropped + excluded.dropped, complaints = c.complaints + excluded.complaints,"
+"    unsubscribes = c.unsubscribes + excluded.unsubscribes, sender_side = c.sender_side + excluded.sender_side,"
+"    excluded = c.excluded + excluded.excluded"
+"  RETURNING 1"
+"), rc AS ("
+"  INSERT INTO " BM_SCHEMA ".daily_reason_counts AS c (day, provider, domain, reason, n)"
+"  SELECT (s.occurred_at AT TIME ZONE 'UTC')::date, s.provider, s.domain, s.reason, pg_catalog.count(*)"
+"    FROM s WHERE s.event_type IN ('bounce', 'deferred') AND s.reason IS NOT NULL AND NOT s.x"
+"   GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+"  ON CONFLICT (day, provider, domain, reason) DO UPDATE SET n = c.n + excluded.n"
+"  RETURNING 1"
+")"
+"SELECT pg_catalog.count(*) FROM ins";
+
+static SPIPlanPtr flush_plan = NULL;
+static SPIPlanPtr quarantine_plan = NULL;
+static SPIPlanPtr partition_plan = NULL;
+
+static SPIPlanPtr
+keep_plan(const char *sql, int nargs, Oid *argtypes)
+{
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+	if (plan == NULL)
+		elog(ERROR, "bounce_mgmt: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "bounce_mgmt: SPI_keepplan failed");
+	return plan;
+}
+
+int64
+bm_store_begin_batch(const char *source, int64 payload_bytes)
+{
+	Oid			types[2] = {TEXTOID, INT8OID};
+	Datum		values[2] = {CStringGetTextDatum(source), Int64GetDatum(payload_bytes)};
+	bool		isnull;
+	int			rc;
+
+	rc = SPI_execute_with_args("INSERT INTO " BM_SCHEMA ".ingest_batches (source, payload_bytes)"
+							   " VALUES ($1, $2) RETURNING batch_id",
+							   2, types, values, NULL, false, 1);
+	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+		elog(ERROR, "bounce_mgmt: could not record the ingestion batch: %s", SPI_result_code_string(rc));
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+void
+bm_store_end_batch(int64 batch_id, bm_provider provider, int32 events, int32 inserted, int32 quarantined,
+				   Datum notes, bool notes_null)
+{
+	Oid			types[6] = {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID, TEXTARRAYOID};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	int			rc;
+
+	values[0] = Int64GetDatum(batch_id);
+	if (provider == BM_PROVIDER_AUTO)
+		nulls[1] = 'n', values[1] = (Datum) 0;
+	else
+		values[1] = CStringGetTextDatum(bm_provider_name(provider));
+	values[2] = Int32GetDatum(events);
+	values[3] = Int32GetDatum(inserted);
+	values[4] = Int32GetDatum(quarantined);
+	values[5] = notes;
+	if (notes_null)
+		nulls[5] = 'n';
+	rc = SPI_execute_with_args("UPDATE " BM_SCHEMA ".ingest_batches"
+							   "   SET provider = $2::" BM_SCHEMA ".provider, events = $3, inserted = $4,"
+							   "       duplicates = $3 - $4 - $5, quarantined = $5, notes = $6,"
+							   "       duration = pg_catalog.clock_timestamp() - started_at"
+							   " WHERE batch_id = $1",
+							   6, types, values, nulls, false, 0);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "bounce_mgmt: could not update the ingestion batch: %s", SPI_result_code_string(rc));
+}
+
+/* Makes sure the monthly partitions the buffered rows fall into exist. */
+static void
+ensure_partitions(const bm_rowbuf *buf)
+{
+	int			done[8];
+	int			ndone = 0;
+	Oid			nsp = bm_schema_oid();
+
+	for (int i = 0; i < buf->n; i++)
+	{
+		int			m = buf->months[i];
+		bool		seen = false;
+		char		name[NAMEDATALEN];
+
+		for (int k = 0; k < ndone && !seen; k++)
+			seen = (done[k] == m);
+		if (seen)
+			continue;
+		if (ndone < (int) lengthof(done))
+			done[ndone++] = m;
+		snprintf(name, sizeof(name), "events_%04d_%02d", m / 12, m % 12 + 1);
+		if (OidIsValid(get_relname_relid(name, nsp)))
+			continue;
+		{
+			Oid			argtype = TIMESTAMPTZOID;
+			Datum		arg = buf->values[BM_C_OCCURRED][i];
+			int			rc;
+
+			if (partition_plan == NULL)
+				partition_plan = keep_plan("SELECT " BM_SCHEMA ".create_partition($1)", 1, &argtype);
+			rc = SPI_execute_plan(partition_plan, &arg, NULL, false, 1);
+			if (rc != SPI_OK_SELECT)
+				elog(ERROR, "bounce_mgmt: could not create a partition of events: %s",
+					 SPI_result_code_string(rc));
+		}
+	}
+}
+
+int64
+bm_store_flush(bm_rowbuf *buf, int64 batch_id)
+{
+	Datum		args[BM_NCOLS + 1];
+	int			dims[1];
+	int			lbs[1] = {1};
+	bool		isnull;
+	int64		inserted;
+	int			rc;
+
+	if (buf->n == 0)
+		return 0;
+	ensure_partitions(buf);
+	if (flush_plan == NULL)
+	{
+		Oid			argtypes[BM_NCOLS + 1];
+
+		for (int c = 0; c < BM_NCOLS; c++)
+			argtypes[c] = get_array_type(col_types[c]);
+		argtypes[BM_NCOLS] = INT8OID;
+		flush_plan = keep_plan(flush_sql, BM_NCOLS + 1, argtypes);
+	}
+	dims[0] = buf->n;
+	for (int c = 0; c < BM_NCOLS; c++)
+	{
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+
+		get_typlenbyvalalign(col_types[c], &typlen, &typbyval, &typalign);
+		args[c] = PointerGetDatum(construct_md_array(buf->values[c], buf->nulls[c], 1, dims, lbs,
+													 col_types[c], typlen, typbyval, typalign));
+	}
+	args[BM_NCOLS] = Int64GetDatum(batch_id);
+	rc = SPI_execute_plan(flush_plan, args, NULL, false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "bounce_mgmt: storing events failed: %s", SPI_result_code_string(rc));
+	inserted = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	buf->n = 0;
+	return inserted;
+}
+
+void
+bm_store_quarantine(int64 batch_id, bm_provider provider, int64 element_index, text *raw,
+					const char *reason, const char *field)
+{
+	Datum		args[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	int			rc;
+
+	if (quarantine_plan == NULL)
+	{
+		Oid			argtypes[6] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID};
+
+		quarantine_plan = keep_plan("INSERT INTO " BM_SCHEMA ".ingest_errors"
+									" (batch_id, provider, element_index, raw, reason, field)"
+									" VALUES ($1, $2::" BM_SCHEMA ".provider, $3, $4, $5, $6)",
+									6, argtypes);
+	}
+	args[0] = Int64GetDatum(batch_id);
+	if (provider == BM_PROVIDER_AUTO)
+		nulls[1] = 'n', args[1] = (Datum) 0;
+	else
+		args[1] = CStringGetTextDatum(bm_provider_name(provider));
+	args[2] = Int64GetDatum(element_index);
+	args[3] = PointerGetDatum(raw);
+	args[4] = CStringGetTextDatum(reason);
+	if (field == NULL || field[0] == '\0')
+		nulls[5] = 'n', args[5] = (Datum) 0;
+	else
+		args[5] = CStringGetTextDatum(field);
+	rc = SPI_execute_plan(quarantine_plan, args, nulls, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "bounce_mgmt: could not quarantine an element: %s", SPI_result_code_string(rc));
+}

@@ -1,0 +1,59 @@
+/*
+ * ingest_store.h — the storage half of ingestion (ingest_store.c): a buffer of event rows as column
+ * arrays, flushed in bulk through one saved SPI plan, the quarantine of refused elements, the batch row,
+ * and the monthly partitions the rows need.  Used only by ingest.c; callers are connected to SPI.
+ */
+#ifndef BM_INGEST_STORE_H
+#define BM_INGEST_STORE_H
+
+#include "postgres.h"
+
+#include "event.h"
+
+#define BM_FLUSH_ROWS 5000
+
+/* The columns of one buffered event (the flush statement's parameters $1..$19, in this order). */
+typedef enum bm_col
+{
+	BM_C_PROVIDER = 0,
+	BM_C_PID,
+	BM_C_OCCURRED,
+	BM_C_ETYPE,
+	BM_C_EMAIL,
+	BM_C_DOMAIN,
+	BM_C_CLASS,
+	BM_C_REASON,
+	BM_C_EVIDENCE,
+	BM_C_REPLY,
+	BM_C_STATUS,
+	BM_C_PTYPE,
+	BM_C_PSUB,
+	BM_C_DIAG,
+	BM_C_MSGID,
+	BM_C_ATTEMPT,
+	BM_C_FLAGS,
+	BM_C_EMAIL_ORIG,
+	BM_C_RAW,
+	BM_NCOLS
+} bm_col;
+
+typedef struct bm_rowbuf
+{
+	int			n;
+	int			months[BM_FLUSH_ROWS];	/* year * 12 + month - 1 of each row's occurred_at (UTC) */
+	Datum		values[BM_NCOLS][BM_FLUSH_ROWS];
+	bool		nulls[BM_NCOLS][BM_FLUSH_ROWS];
+} bm_rowbuf;
+
+/* Inserts the ingest_batches row and returns its id. */
+extern int64 bm_store_begin_batch(const char *source, int64 payload_bytes);
+/* Fills in the batch row's provider, counts, notes and duration. */
+extern void bm_store_end_batch(int64 batch_id, bm_provider provider, int32 events, int32 inserted,
+							   int32 quarantined, Datum notes, bool notes_null);
+/* Stores the buffered rows (creating missing monthly partitions first); returns the rows inserted. */
+extern int64 bm_store_flush(bm_rowbuf *buf, int64 batch_id);
+/* Keeps one refused element in ingest_errors. */
+extern void bm_store_quarantine(int64 batch_id, bm_provider provider, int64 element_index,
+								text *raw, const char *reason, const char *field);
+
+#endif							/* BM_INGEST_STORE_H */
