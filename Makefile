@@ -21,6 +21,8 @@ DATA        = $(filter-out $(DATA_built), $(wildcard sql/$(EXTENSION)--*--*.sql)
 
 REGRESS      = $(shell cat test/regress_schedule)
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+ISOLATION      = ingest_concurrent
+ISOLATION_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
 PKG_CONFIG ?= pkg-config
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl json-c 2>/dev/null)
