@@ -1,0 +1,54 @@
+-- 050_settings.sql — the operator's knobs for the lifecycle: one typed settings row, and the rate
+-- thresholds the verdicts and alerts compare against (defaults: Amazon SES's published review / pause
+-- levels).
+
+CREATE TABLE @extschema@.settings (
+    singleton            boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    event_retention      interval NOT NULL DEFAULT '180 days'
+                         CHECK (event_retention >= interval '1 day'),
+    partitions_ahead     integer NOT NULL DEFAULT 3 CHECK (partitions_ahead BETWEEN 1 AND 36),
+    notice_cooldown      interval NOT NULL DEFAULT '7 days' CHECK (notice_cooldown >= interval '0'),
+    alert_window         interval NOT NULL DEFAULT '7 days' CHECK (alert_window >= interval '1 day'),
+    alert_min_sent       integer NOT NULL DEFAULT 100 CHECK (alert_min_sent >= 0),
+    incident_min_share   numeric NOT NULL DEFAULT 0.5 CHECK (incident_min_share > 0 AND incident_min_share <= 1),
+    incident_min_count   integer NOT NULL DEFAULT 10 CHECK (incident_min_count >= 1),
+    notify_channel       text NOT NULL DEFAULT 'bounce_mgmt_alerts'
+                         CHECK (notify_channel ~ '^[a-z_][a-z0-9_]{0,62}$')
+);
+INSERT INTO @extschema@.settings DEFAULT VALUES;
+COMMENT ON TABLE @extschema@.settings IS
+    'bounce_mgmt settings (one row): retention of raw events, partitions created ahead, notice cooldown, alert window and minimum volume, sender-incident thresholds, NOTIFY channel';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.settings', '');
+
+CREATE TYPE @extschema@.rate_metric AS ENUM ('hard_bounce', 'complaint');
+CREATE TYPE @extschema@.rate_verdict AS ENUM ('no_data', 'ok', 'review', 'pause');
+
+CREATE TABLE @extschema@.rate_thresholds (
+    metric  @extschema@.rate_metric PRIMARY KEY,
+    review  numeric NOT NULL CHECK (review > 0 AND review <= 1),
+    pause   numeric NOT NULL CHECK (pause > 0 AND pause <= 1),
+    source  text,
+    CHECK (review <= pause)
+);
+INSERT INTO @extschema@.rate_thresholds VALUES
+    ('hard_bounce', 0.05,  0.10,  'Amazon SES: account under review at 5 %, sending paused at 10 %'),
+    ('complaint',   0.001, 0.005, 'Amazon SES: account under review at 0.1 %, sending paused at 0.5 %');
+COMMENT ON TABLE @extschema@.rate_thresholds IS
+    'rate levels (fractions, 0.05 = 5 %) at which bounce_rates() says review or pause and maintenance raises alerts';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rate_thresholds', '');
+
+-- The verdict for one pair of rates: the worse of the two metrics.
+CREATE FUNCTION @extschema@.rate_verdict(sent bigint, hard_rate numeric, complaint_rate numeric)
+    RETURNS @extschema@.rate_verdict
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT CASE
+             WHEN coalesce(sent, 0) = 0 THEN 'no_data'
+             WHEN hard_rate >= h.pause OR complaint_rate >= c.pause THEN 'pause'
+             WHEN hard_rate >= h.review OR complaint_rate >= c.review THEN 'review'
+             ELSE 'ok'
+           END::@extschema@.rate_verdict
+      FROM @extschema@.rate_thresholds h, @extschema@.rate_thresholds c
+     WHERE h.metric = 'hard_bounce' AND c.metric = 'complaint'
+$$;

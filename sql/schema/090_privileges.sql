@@ -1,0 +1,105 @@
+-- 090_privileges.sql — least privilege by default: nothing in schema bounce_mgmt is usable by PUBLIC;
+-- three NOLOGIN roles carry the access an application needs (granted to its login roles):
+--   bounce_mgmt_reader  rates, notices, can_send / is_suppressed, reference tables
+--   bounce_mgmt_writer  + ingest, record_send(s), mark_notified, raw events and ingestion history
+--   bounce_mgmt_admin   + suppress / unsuppress, rules, settings, thresholds, maintenance, replay,
+--                       provider accounts and their API keys, sync
+-- Functions that create or drop partitions (ingest, create_partition(s), run_maintenance,
+-- drop_event_partitions), pending_notices (reads raw events) and the users-table trigger are SECURITY
+-- DEFINER, owned by the extension's owner, with a pinned search_path; the others run with the caller's
+-- rights, so history columns (opened_by, closed_by, notified_by) record who acted.
+
+DO $$
+DECLARE
+    r text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY['bounce_mgmt_reader', 'bounce_mgmt_writer', 'bounce_mgmt_admin'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+            EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+        END IF;
+    END LOOP;
+END
+$$;
+GRANT bounce_mgmt_reader TO bounce_mgmt_writer;
+GRANT bounce_mgmt_writer TO bounce_mgmt_admin;
+
+REVOKE ALL ON SCHEMA @extschema@ FROM PUBLIC;
+GRANT USAGE ON SCHEMA @extschema@ TO bounce_mgmt_reader;
+REVOKE ALL ON ALL TABLES IN SCHEMA @extschema@ FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA @extschema@ FROM PUBLIC;
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA @extschema@ FROM PUBLIC;
+
+-- pure functions and the type's support functions stay callable by whoever can reach the schema
+GRANT EXECUTE ON FUNCTION
+    @extschema@.classify(text, integer, @extschema@.smtp_status),
+    @extschema@.parse_smtp_reply(text),
+    @extschema@.reason_catalog(),
+    @extschema@.classify_rules_cache(),
+    @extschema@.normalize_email(text),
+    @extschema@.smtp_status(integer, integer, integer),
+    @extschema@.smtp_status_class(@extschema@.smtp_status),
+    @extschema@.smtp_status_subject(@extschema@.smtp_status),
+    @extschema@.smtp_status_detail(@extschema@.smtp_status),
+    @extschema@.smtp_status_eq(@extschema@.smtp_status, @extschema@.smtp_status),
+    @extschema@.smtp_status_ne(@extschema@.smtp_status, @extschema@.smtp_status),
+    @extschema@.smtp_status_lt(@extschema@.smtp_status, @extschema@.smtp_status),
+    @extschema@.smtp_status_le(@extschema@.smtp_status, @extschema@.smtp_status),
+    @extschema@.smtp_status_gt(@extschema@.smtp_status, @extschema@.smtp_status),
+    @extschema@.smtp_status_ge(@extschema@.smtp_status, @extschema@.smtp_status),
+    @extschema@.smtp_status_cmp(@extschema@.smtp_status, @extschema@.smtp_status),
+    @extschema@.smtp_status_hash(@extschema@.smtp_status),
+    @extschema@.smtp_status_hash_extended(@extschema@.smtp_status, bigint)
+    TO PUBLIC;
+
+-- reader
+GRANT SELECT ON
+    @extschema@.bounce_reasons, @extschema@.smtp_reply_codes, @extschema@.smtp_enhanced_codes,
+    @extschema@.classify_rules, @extschema@.escalation_rules, @extschema@.escalating_reasons,
+    @extschema@.settings, @extschema@.rate_thresholds,
+    @extschema@.addresses, @extschema@.suppressions, @extschema@.notices, @extschema@.pending_notices,
+    @extschema@.daily_counts, @extschema@.daily_reason_counts, @extschema@.daily_totals,
+    @extschema@.recorded_sends, @extschema@.alerts
+    TO bounce_mgmt_reader;
+GRANT EXECUTE ON FUNCTION
+    @extschema@.is_suppressed(text), @extschema@.can_send(text), @extschema@.suppression_status(text[]),
+    @extschema@.pending_notices(integer, interval, interval),
+    @extschema@.bounce_rates(interval, timestamptz, timestamptz, text),
+    @extschema@.bounce_rate(timestamptz, timestamptz),
+    @extschema@.sender_incidents(timestamptz, timestamptz, numeric, integer),
+    @extschema@.rate_verdict(bigint, numeric, numeric),
+    @extschema@.notice_kind_for(@extschema@.suppression_cause, @extschema@.bounce_class)
+    TO bounce_mgmt_reader;
+
+-- writer
+GRANT SELECT ON @extschema@.events, @extschema@.ingest_batches, @extschema@.ingest_errors TO bounce_mgmt_writer;
+GRANT INSERT, UPDATE ON @extschema@.notices, @extschema@.recorded_sends, @extschema@.daily_totals
+    TO bounce_mgmt_writer;
+GRANT EXECUTE ON FUNCTION
+    @extschema@.ingest(text, text, boolean), @extschema@.ingest(jsonb, text, boolean),
+    @extschema@.record_send(text, timestamptz), @extschema@.record_sends(text[], timestamptz),
+    @extschema@.mark_notified(text, text)
+    TO bounce_mgmt_writer;
+
+-- admin
+GRANT INSERT, UPDATE, DELETE ON @extschema@.classify_rules, @extschema@.escalation_rules
+    TO bounce_mgmt_admin;
+GRANT UPDATE ON @extschema@.settings, @extschema@.rate_thresholds TO bounce_mgmt_admin;
+GRANT INSERT, UPDATE ON @extschema@.suppressions TO bounce_mgmt_admin;
+GRANT EXECUTE ON FUNCTION
+    @extschema@.suppress(text, text), @extschema@.unsuppress(text, text),
+    @extschema@.apply_escalation(timestamptz, boolean), @extschema@.replay_errors(bigint[]),
+    @extschema@.create_partition(timestamptz), @extschema@.create_partitions(integer)
+    TO bounce_mgmt_admin;
+GRANT UPDATE ON @extschema@.ingest_errors TO bounce_mgmt_admin;
+
+-- SECURITY DEFINER: they create or drop partitions of events, which only its owner may do
+-- (ingest and create_partition(s) are declared so); pending_notices reads raw events for its soft-bounce
+-- threshold, which readers may not read directly
+ALTER FUNCTION @extschema@.pending_notices(integer, interval, interval) SECURITY DEFINER;
+ALTER FUNCTION @extschema@.run_maintenance() SECURITY DEFINER;
+ALTER FUNCTION @extschema@.drop_event_partitions(timestamptz) SECURITY DEFINER;
+GRANT EXECUTE ON FUNCTION @extschema@.run_maintenance(), @extschema@.drop_event_partitions(timestamptz)
+    TO bounce_mgmt_admin;
+
+-- the trigger function applications attach to their users table (resolves notices only)
+GRANT EXECUTE ON FUNCTION @extschema@.user_email_changed() TO bounce_mgmt_writer;
