@@ -115,7 +115,9 @@ BEGIN
         SELECT 'provider ' || x.key, sum(x.sent)::bigint, sum(x.hard)::bigint, sum(x.complaints)::bigint,
                sum(x.hard)::numeric / nullif(sum(x.sent), 0), sum(x.complaints)::numeric / nullif(sum(x.sent), 0),
                NULL
-          FROM @extschema@.bounce_rates(cfg.alert_window, pfrom, now(), 'provider') x
+          -- one bucket spanning the whole window
+          FROM @extschema@.bounce_rates(((extract(epoch FROM cfg.alert_window) / 86400)::integer + 1) * interval '1 day',
+                                        pfrom, now(), 'provider') x
          WHERE x.key IS NOT NULL AND x.key <> 'recorded'
          GROUP BY x.key
     LOOP

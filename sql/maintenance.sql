@@ -1,0 +1,59 @@
+-- maintenance: run_maintenance() escalates, creates partitions ahead, drops raw events past the retention
+-- (counters and addresses kept), and records threshold crossings and sender incidents as alerts with a
+-- WARNING (the NOTIFY is checked by test/cron/run.sh, which can LISTEN).
+SET search_path = bounce_mgmt, public;
+SET timezone = 'UTC';
+\pset null '(null)'
+TRUNCATE events, addresses, daily_counts, daily_reason_counts, daily_totals, recorded_sends, suppressions,
+         notices, alerts, ingest_batches, ingest_errors;
+DO $$ DECLARE p regclass; BEGIN
+    FOR p IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'bounce_mgmt.events'::regclass LOOP
+        EXECUTE format('DROP TABLE %s', p);
+    END LOOP;
+END $$;
+
+-- the last hours: 182 sends, 16 hard bounces, 2 complaints, and a domain that refused 30 of its 40 sends
+-- for the sender's reputation (222 sent: 7.2 % hard: review; 0.9 % complaints: pause); three soft bounces
+-- of one mailbox; and one event from 2020
+SELECT events, inserted FROM ingest((
+    SELECT jsonb_agg(e)::text FROM (
+        SELECT jsonb_build_object('email', 'm' || i || '@mx.example', 'occurred_at', now() - interval '1 hour' + i * interval '1 second',
+                                  'event', CASE WHEN i <= 16 THEN 'bounce' WHEN i <= 18 THEN 'complaint' ELSE 'sent' END,
+                                  'diagnostic', CASE WHEN i <= 16 THEN '550 5.1.1 user unknown' END,
+                                  'id', 'm-' || i) AS e
+          FROM generate_series(1, 200) i
+        UNION ALL
+        SELECT jsonb_build_object('email', 'r' || i || '@strict.example', 'occurred_at', now() - interval '2 hours' + i * interval '1 second',
+                                  'event', CASE WHEN i <= 30 THEN 'bounce' WHEN i <= 40 THEN 'delivered' ELSE 'sent' END,
+                                  'diagnostic', CASE WHEN i <= 30 THEN '421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints' END,
+                                  'id', 'r-' || i)
+          FROM generate_series(1, 80) i
+        UNION ALL
+        SELECT jsonb_build_object('email', 'tired@mx.example', 'occurred_at', now() - i * interval '2 hours',
+                                  'event', 'bounce', 'diagnostic', '550 5.2.1 The email account that you tried to reach is disabled.',
+                                  'id', 't-' || i)
+          FROM generate_series(1, 3) i
+        UNION ALL
+        SELECT jsonb_build_object('email', 'old@mx.example', 'occurred_at', '2020-01-15T00:00:00Z', 'event', 'bounce',
+                                  'diagnostic', '550 5.1.1 user unknown', 'id', 'old-1')) s), 'generic');
+SELECT count(*) >= 2 AS partitions_before FROM pg_inherits WHERE inhparent = 'bounce_mgmt.events'::regclass;
+
+SELECT escalated, escalations_lifted, partitions_created, partitions_dropped, alerts,
+       duration < interval '10 seconds' AS fast
+  FROM run_maintenance();
+
+-- the mailbox escalated, partitions exist for this month and 3 ahead, the 2020 raw events are gone but
+-- their counters and the address state remain
+SELECT email, cause FROM suppressions WHERE cause IN ('repeated_soft', 'persistent_soft');
+SELECT count(*) AS current_and_ahead FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+ WHERE i.inhparent = 'bounce_mgmt.events'::regclass
+   AND c.relname >= 'events_' || to_char(now() AT TIME ZONE 'UTC', 'YYYY_MM');
+SELECT to_regclass('bounce_mgmt.events_2020_01') IS NULL AS old_partition_dropped,
+       (SELECT count(*) FROM events WHERE email = 'old@mx.example') AS old_events,
+       (SELECT sum(hard) FROM daily_counts WHERE day = '2020-01-15') AS old_counted,
+       (SELECT hard_bounces FROM addresses WHERE email = 'old@mx.example') AS old_address;
+
+-- alerts: overall and per provider rates over the alert window, and the sender incident
+SELECT kind, level, scope, value, threshold, details - 'day' AS details FROM alerts ORDER BY alert_id;
+-- a second run raises nothing new (same crossings are on record)
+SELECT alerts, partitions_created, partitions_dropped FROM run_maintenance();
