@@ -15,3 +15,4 @@ if [ $status -ne 0 ]; then
 fi
 
 test/accuracy/run.sh
+test/cron/run.sh

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# run.sh — run_maintenance() under pg_cron, for real: in the throwaway cluster (pg_cron preloaded,
+# cron.database_name = bm_cron, background workers) it schedules maintenance every minute, waits for a run
+# (up to 90 s: pg_cron 1.4 schedules whole minutes), then checks cron.job_run_details and the run's effects
+# (a soft-bounce escalation opened, partitions created ahead); then checks the alert NOTIFY in a session
+# that LISTENs.  Needs PGHOST/PGPORT/PGUSER.
+set -euo pipefail
+db=bm_cron
+psql() { command psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+
+psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+psql -d "$db" <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION pg_cron;
+CREATE EXTENSION bounce_mgmt;
+-- three soft bounces of a disabled mailbox within 30 days: maintenance must escalate the address
+SELECT bounce_mgmt.ingest(jsonb_build_array(
+    jsonb_build_object('email', 'cron@example.org', 'occurred_at', now() - interval '9 days', 'event', 'bounce',
+                       'diagnostic', '550 5.2.1 The email account that you tried to reach is disabled.'),
+    jsonb_build_object('email', 'cron@example.org', 'occurred_at', now() - interval '5 days', 'event', 'bounce',
+                       'diagnostic', '550 5.2.1 The email account that you tried to reach is disabled.'),
+    jsonb_build_object('email', 'cron@example.org', 'occurred_at', now() - interval '1 day', 'event', 'bounce',
+                       'diagnostic', '550 5.2.1 The email account that you tried to reach is disabled.')
+  )::text, 'generic');
+SELECT cron.schedule('bounce_mgmt-maintenance', '* * * * *', 'SELECT bounce_mgmt.run_maintenance()');
+SQL
+
+echo "waiting for pg_cron to run bounce_mgmt.run_maintenance() (up to 90 s)"
+status=""
+for _ in $(seq 1 90); do
+	status=$(psql -d "$db" -c "SELECT status FROM cron.job_run_details d JOIN cron.job j USING (jobid)
+	                            WHERE j.jobname = 'bounce_mgmt-maintenance' AND status IN ('succeeded', 'failed')
+	                            ORDER BY runid DESC LIMIT 1")
+	[ -n "$status" ] && break
+	sleep 1
+done
+
+fail() { echo "FAIL: $*" >&2; psql -d "$db" -c "SELECT status, return_message FROM cron.job_run_details" >&2 || true; exit 1; }
+[ -n "$status" ] || fail "pg_cron did not run the job within 90 s"
+[ "$status" = succeeded ] || fail "the maintenance run failed"
+
+escalated=$(psql -d "$db" -c "SELECT count(*) FROM bounce_mgmt.suppressions
+                              WHERE email = 'cron@example.org' AND cause IN ('repeated_soft', 'persistent_soft')
+	                              AND closed_at IS NULL")
+[ "$escalated" = 1 ] || fail "the scheduled run did not escalate cron@example.org"
+ahead=$(psql -d "$db" -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'bounce_mgmt.events'::regclass")
+[ "$ahead" -ge 4 ] || fail "expected the current month and 3 ahead as partitions, found $ahead"
+psql -d "$db" -c "SELECT cron.unschedule('bounce_mgmt-maintenance')" >/dev/null
+echo "pg_cron: run_maintenance() ran ($status), escalated 1 address, $ahead event partitions"
+
+# The alert NOTIFY: a session that LISTENs on the documented channel and runs maintenance over data whose
+# hard-bounce rate crosses the review threshold must receive the alert as JSON.
+ndb=bm_notify
+psql -d postgres -c "DROP DATABASE IF EXISTS $ndb" -c "CREATE DATABASE $ndb"
+out=$(command psql -X -q -At -v ON_ERROR_STOP=1 -d "$ndb" 2>&1 <<'SQL'
+SET client_min_messages = error;
+CREATE EXTENSION bounce_mgmt;
+SELECT count(*) FROM bounce_mgmt.ingest((
+    SELECT jsonb_agg(jsonb_build_object('email', 'n' || i || '@example.net', 'occurred_at', now() - interval '1 hour',
+                                        'event', CASE WHEN i <= 20 THEN 'bounce' ELSE 'sent' END,
+                                        'diagnostic', CASE WHEN i <= 20 THEN '550 5.1.1 user unknown' END,
+                                        'id', 'n-' || i))::text
+      FROM generate_series(1, 200) i), 'generic');
+LISTEN bounce_mgmt_alerts;
+SELECT alerts FROM bounce_mgmt.run_maintenance();
+SQL
+)
+echo "$out" | grep -q 'Asynchronous notification "bounce_mgmt_alerts" with payload ".*hard_bounce_rate' \
+	|| { echo "FAIL: no NOTIFY on bounce_mgmt_alerts"; echo "$out"; exit 1; }
+echo "NOTIFY: run_maintenance() announced its alerts on channel bounce_mgmt_alerts"
