@@ -48,3 +48,104 @@ INSERT INTO bounce_mgmt.classify_rules (pattern, reason, note)
 VALUES ('mailbox (is )?disabled by the owner', 'user_unknown', 'our users'' provider says this for closed accounts');
 SELECT c.bounce_class AS class, c.reason, c.evidence, c.rule_id
   FROM bounce_mgmt.classify('550 Mailbox disabled by the owner') AS c;
+DELETE FROM bounce_mgmt.classify_rules;
+
+\echo
+\echo '== 4. Ingesting the providers'' real payloads (test/fixtures/providers) ============================='
+\echo 'each file as the provider sent it; the provider is detected from the payload'
+CREATE TEMP TABLE fixture_files (name text);
+\set fixtures :repo '/test/fixtures/providers'
+\set ls_cmd 'cd ' :'fixtures' ' && ls */*.json | grep -v -e error_ -e signature -e classifications -e deliverystats'
+\set copy_cmd '\\copy fixture_files FROM PROGRAM ' :'ls_cmd'
+:copy_cmd
+SELECT f.name AS file, i.events, i.inserted, i.duplicates, i.quarantined
+  FROM fixture_files f
+ CROSS JOIN LATERAL bounce_mgmt.ingest(pg_read_file(:'fixtures' || '/' || f.name)) i
+ ORDER BY f.name;
+\echo
+\echo 'our verdict next to the provider''s: the address verdict is ours (a block list is the sender''s problem)'
+SELECT provider, event_type AS event, email, provider_type || coalesce('/' || provider_subtype, '') AS "provider says",
+       bounce_class AS class, reason, left(diagnostic, 50) AS diagnostic
+  FROM bounce_mgmt.events
+ WHERE event_type IN ('bounce', 'dropped') ORDER BY provider, occurred_at LIMIT 20;
+
+\echo
+\echo '== 5. Four weeks of mail from an application (SendGrid webhooks, an SES complaint via SNS) ========'
+-- the application's own users table
+CREATE TABLE users (id serial PRIMARY KEY, name text, email text NOT NULL);
+INSERT INTO users (name, email)
+SELECT 'user ' || g, 'user' || g || '@' || (ARRAY['gmail.example', 'yahoo.example', 'docomo.example', 'corp.example'])[1 + g % 4]
+  FROM generate_series(1, 2000) g;
+-- SendGrid: processed + delivered for most, user unknown for a few dead addresses, a block-list week at
+-- corp.example (the sender's problem), mailbox-full streaks at docomo.example
+SELECT sum(i.inserted) AS sendgrid_events
+  FROM generate_series(0, 27) d
+ CROSS JOIN LATERAL (
+    SELECT jsonb_agg(e)::text AS body FROM (
+        SELECT jsonb_build_object('email', u.email, 'timestamp', extract(epoch FROM now() - (28 - d) * interval '1 day')::bigint + u.id,
+                                  'event', ev, 'sg_event_id', md5(d || ev || u.id), 'sg_message_id', d || '.' || u.id,
+                                  'type', CASE WHEN ev = 'bounce' THEN 'bounce' END,
+                                  'status', CASE WHEN ev = 'bounce' AND u.email LIKE '%corp.example' THEN '5.7.1'
+                                                 WHEN ev = 'bounce' AND u.email LIKE '%docomo.example' THEN '5.2.2'
+                                                 WHEN ev = 'bounce' THEN '5.1.1' END,
+                                  'reason', CASE WHEN ev = 'bounce' AND u.email LIKE '%corp.example' THEN '550 5.7.1 Unfortunately, messages from [192.0.2.1] weren''t sent. Please contact your Internet service provider since part of their network is on our block list (S3150).'
+                                                 WHEN ev = 'bounce' AND u.email LIKE '%docomo.example' THEN '552 5.2.2 Mailbox full'
+                                                 WHEN ev = 'bounce' THEN '550 5.1.1 The email account that you tried to reach does not exist.' END) AS e
+          FROM users u
+         CROSS JOIN LATERAL (VALUES ('processed'),
+                   (CASE WHEN u.id % 97 = 0 AND d >= 3 THEN 'bounce'                                   -- dead addresses
+                         WHEN u.email LIKE '%corp.example' AND d BETWEEN 20 AND 21 AND u.id % 5 <> 0 THEN 'bounce'  -- block list
+                         WHEN u.email LIKE '%docomo.example' AND u.id % 89 = 2 AND d % 4 = 0 THEN 'bounce'  -- full mailbox
+                         ELSE 'delivered' END)) v(ev)
+         WHERE u.id % 7 = d % 7) s) b
+ CROSS JOIN LATERAL bounce_mgmt.ingest(b.body, 'sendgrid') i;
+-- SES: a complaint, via the SNS envelope
+SELECT inserted AS ses_complaint FROM bounce_mgmt.ingest(jsonb_build_object(
+    'Type', 'Notification', 'MessageId', 'demo-1', 'TopicArn', 'arn:aws:sns:us-east-1:123456789012:ses',
+    'Message', jsonb_build_object('notificationType', 'Complaint',
+        'complaint', jsonb_build_object('feedbackId', 'demo-feedback-1', 'complaintFeedbackType', 'abuse',
+                                        'timestamp', now() - interval '2 days',
+                                        'complainedRecipients', jsonb_build_array(jsonb_build_object('emailAddress', 'user5@yahoo.example'))),
+        'mail', jsonb_build_object('messageId', 'demo-mail-1', 'timestamp', now() - interval '2 days',
+                                   'destination', jsonb_build_array('user5@yahoo.example')))::text)::text);
+SELECT * FROM bounce_mgmt.run_maintenance() \gset
+\echo
+\echo 'run_maintenance(): escalated' :escalated 'addresses, created' :partitions_created 'partitions, raised' :alerts 'alerts'
+
+\echo
+\echo '== 6. Bounce and complaint rates per week, with the verdict against SES''s thresholds ============='
+SELECT bucket_start AS week, sent, delivered, hard, soft, complaints,
+       round(100 * hard_rate, 2) AS "hard %", round(100 * complaint_rate, 3) AS "complaint %", verdict
+  FROM bounce_mgmt.bounce_rates('7 days', now() - interval '28 days', now());
+\echo 'per recipient domain, whole period:'
+SELECT key AS domain, sent, hard, soft, round(100 * hard_rate, 2) AS "hard %", verdict
+  FROM bounce_mgmt.bounce_rates('30 days', now() - interval '28 days', now(), 'domain')
+ ORDER BY hard DESC, key LIMIT 6;
+
+\echo
+\echo '== 7. Sender incidents: the SENDER must act (block list, reputation), not the users ================'
+SELECT day, domain, attempts, sender_side AS refused, round(100 * share) AS "%", top_reason
+  FROM bounce_mgmt.sender_incidents(now() - interval '28 days', now());
+
+\echo
+\echo '== 8. Users who need an address-change notice (my-page banner), joined with the users table ======'
+SELECT u.id, u.name, u.email, p.kind, p.reason, p.bounces, p.last_bounce_at::date AS last_bounce,
+       left(p.last_diagnostic, 40) AS diagnostic
+  FROM users u JOIN bounce_mgmt.pending_notices p ON p.email = bounce_mgmt.normalize_email(u.email)
+ ORDER BY p.kind, u.id LIMIT 12;
+SELECT count(*) AS "users to notify", count(*) FILTER (WHERE NOT bounce_mgmt.can_send(u.email)) AS "of them not mailable"
+  FROM users u JOIN bounce_mgmt.pending_notices p ON p.email = bounce_mgmt.normalize_email(u.email);
+
+\echo
+\echo '== 9. Banners shown; user 97 changed the address; an operator lifted user 388''s suppression ======'
+SELECT count(bounce_mgmt.mark_notified(email, 'mypage_banner')) AS "banners shown"
+  FROM users WHERE id IN (97, 194);
+CREATE TRIGGER bounce_mgmt_email_changed AFTER UPDATE OF email ON users
+    FOR EACH ROW EXECUTE FUNCTION bounce_mgmt.user_email_changed();
+UPDATE users SET email = 'user97.new@yahoo.example' WHERE id = 97;
+SELECT bounce_mgmt.unsuppress(email, 'user confirmed the address by phone') AS lifted FROM users WHERE id = 388;
+SELECT email, kind, notifications, channels, resolution, new_email FROM bounce_mgmt.notices ORDER BY notice_id;
+SELECT email, cause, reason, opened_at::date AS since, closed_at IS NOT NULL AS lifted, closed_by, close_note
+  FROM bounce_mgmt.suppressions WHERE email ~ '^user(97|194|388)@' ORDER BY email;
+\echo 'can_send for those users now:'
+SELECT id, email, bounce_mgmt.can_send(email) FROM users WHERE id IN (1, 97, 194, 388) ORDER BY id;
