@@ -29,6 +29,8 @@ COMMENT ON TABLE @extschema@.suppressions IS
 -- at most one open period per address; the index can_send() probes
 CREATE UNIQUE INDEX suppressions_open_email ON @extschema@.suppressions (email) WHERE closed_at IS NULL;
 CREATE INDEX suppressions_email ON @extschema@.suppressions (email, opened_at);
+-- lifted periods: "was this address unsuppressed after this evidence?"
+CREATE INDEX suppressions_closed_email ON @extschema@.suppressions (email, closed_at) WHERE closed_at IS NOT NULL;
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.suppressions', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.suppressions_suppression_id_seq', '');
 

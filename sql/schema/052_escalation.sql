@@ -1,5 +1,5 @@
--- 052_escalation.sql — when bounces suppress an address: at once for a hard bounce or a complaint (a
--- statement trigger on addresses, which ingestion maintains), and by editable rules for soft bounces
+-- 052_escalation.sql — when bounces suppress an address: at once for a hard bounce or a complaint (the
+-- ingestion flush calls open_suppressions() for the addresses it updated), and by editable rules for soft bounces
 -- (N within a window, or persisting past a duration; per-reason overrides), applied by run_maintenance()
 -- and re-applied to past events after a rule change by apply_escalation(reapply => true).
 
@@ -64,61 +64,6 @@ BEGIN
     RETURN n;
 END
 $$;
-
--- Triggers on addresses (statement level, transition tables: one set-based pass per ingestion flush):
--- a new hard bounce or complaint suppresses the address at once; a delivery resolves its open notice.
-CREATE FUNCTION @extschema@.addresses_inserted() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-BEGIN
-    PERFORM @extschema@.open_suppressions(
-               array_agg(n.email),
-               array_agg(CASE WHEN n.hard_bounces > 0 THEN 'hard_bounce' ELSE 'complaint' END::@extschema@.suppression_cause),
-               array_agg(CASE WHEN n.hard_bounces > 0 THEN n.last_hard_reason ELSE 'feedback' END::@extschema@.bounce_reason),
-               array_agg(CASE WHEN n.hard_bounces > 0 THEN n.last_hard_event_id END),
-               array_agg(CASE WHEN n.hard_bounces > 0 THEN n.last_hard_at ELSE n.last_complaint_at END))
-      FROM new_rows n
-     WHERE n.hard_bounces > 0 OR n.complaints > 0
-    HAVING count(*) > 0;
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION @extschema@.addresses_updated() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-BEGIN
-    PERFORM @extschema@.open_suppressions(
-               array_agg(n.email),
-               array_agg(CASE WHEN n.hard_bounces > o.hard_bounces THEN 'hard_bounce' ELSE 'complaint' END::@extschema@.suppression_cause),
-               array_agg(CASE WHEN n.hard_bounces > o.hard_bounces THEN n.last_hard_reason ELSE 'feedback' END::@extschema@.bounce_reason),
-               array_agg(CASE WHEN n.hard_bounces > o.hard_bounces THEN n.last_hard_event_id END),
-               array_agg(CASE WHEN n.hard_bounces > o.hard_bounces THEN n.last_hard_at ELSE n.last_complaint_at END))
-      FROM new_rows n JOIN old_rows o USING (email)
-     WHERE n.hard_bounces > o.hard_bounces OR n.complaints > o.complaints
-    HAVING count(*) > 0;
-
-    -- a delivery after the notice and after the last bounce resolves the open notice
-    UPDATE @extschema@.notices t
-       SET resolved_at = now(), resolution = 'delivered', resolved_by = current_user
-      FROM new_rows n JOIN old_rows o USING (email)
-     WHERE t.email = n.email AND t.resolved_at IS NULL
-       AND n.last_delivered_at IS DISTINCT FROM o.last_delivered_at
-       AND n.last_delivered_at > t.opened_at
-       AND (n.last_bounce_at IS NULL OR n.last_delivered_at > n.last_bounce_at);
-    RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER addresses_inserted AFTER INSERT ON @extschema@.addresses
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.addresses_inserted();
-
-CREATE TRIGGER addresses_updated AFTER UPDATE ON @extschema@.addresses
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.addresses_updated();
 
 -- Applies the escalation rules to soft bounces since `since` (default: the longest rule window back from
 -- now) and opens the suppressions they call for.  reapply => true re-evaluates every retained event and

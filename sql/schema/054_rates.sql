@@ -1,5 +1,5 @@
 -- 054_rates.sql — bounce and complaint rates from the counters ingestion maintains (never from raw
--- events): sends the application records itself, per-day totals kept by triggers, bounce_rates() /
+-- events): sends the application records itself, per-day totals, bounce_rates() /
 -- bounce_rate() with verdicts, and sender incidents per receiving domain.
 
 -- Sends recorded by the application for providers that report none (UTC day x recipient domain).
@@ -14,7 +14,8 @@ COMMENT ON TABLE @extschema@.recorded_sends IS
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.recorded_sends', '');
 
 -- Totals per UTC day and source (a provider's name, or 'recorded'): what bounce_rates() reads unless it
--- splits by domain, so a 30-day query reads a few hundred rows.
+-- splits by domain, so a 30-day query reads a few hundred rows.  Ingestion keeps it in step with
+-- daily_counts in the same statement.
 CREATE TABLE @extschema@.daily_totals (
     day          date NOT NULL,
     source       text NOT NULL,
@@ -27,55 +28,8 @@ CREATE TABLE @extschema@.daily_totals (
     PRIMARY KEY (day, source)
 );
 COMMENT ON TABLE @extschema@.daily_totals IS
-    'daily_counts summed over domains per UTC day and provider, plus recorded sends as source ''recorded'' (kept by triggers)';
+    'daily_counts summed over domains per UTC day and provider (kept by ingestion), plus recorded sends as source ''recorded''';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.daily_totals', '');
-
--- Keeps daily_totals in step with daily_counts: adds the statement's net change, one upsert per
--- (day, provider) touched, in key order.
-CREATE FUNCTION @extschema@.daily_counts_changed() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO @extschema@.daily_totals AS t
-               (day, source, sent, delivered, hard, soft, complaints, sender_side)
-        SELECT n.day, n.provider::text, sum(n.sent), sum(n.delivered), sum(n.hard), sum(n.soft),
-               sum(n.complaints), sum(n.sender_side)
-          FROM new_rows n
-         GROUP BY n.day, n.provider
-         ORDER BY n.day, n.provider::text
-        ON CONFLICT (day, source) DO UPDATE
-           SET sent = t.sent + excluded.sent, delivered = t.delivered + excluded.delivered,
-               hard = t.hard + excluded.hard, soft = t.soft + excluded.soft,
-               complaints = t.complaints + excluded.complaints, sender_side = t.sender_side + excluded.sender_side;
-    ELSE
-        INSERT INTO @extschema@.daily_totals AS t
-               (day, source, sent, delivered, hard, soft, complaints, sender_side)
-        SELECT d.day, d.provider::text, sum(d.sent), sum(d.delivered), sum(d.hard), sum(d.soft),
-               sum(d.complaints), sum(d.sender_side)
-          FROM (SELECT n.day, n.provider, n.sent, n.delivered, n.hard, n.soft, n.complaints, n.sender_side
-                  FROM new_rows n
-                UNION ALL
-                SELECT o.day, o.provider, -o.sent, -o.delivered, -o.hard, -o.soft, -o.complaints, -o.sender_side
-                  FROM old_rows o) d
-         GROUP BY d.day, d.provider
-         ORDER BY d.day, d.provider::text
-        ON CONFLICT (day, source) DO UPDATE
-           SET sent = t.sent + excluded.sent, delivered = t.delivered + excluded.delivered,
-               hard = t.hard + excluded.hard, soft = t.soft + excluded.soft,
-               complaints = t.complaints + excluded.complaints, sender_side = t.sender_side + excluded.sender_side;
-    END IF;
-    RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER daily_counts_totals_ins AFTER INSERT ON @extschema@.daily_counts
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.daily_counts_changed();
-CREATE TRIGGER daily_counts_totals_upd AFTER UPDATE ON @extschema@.daily_counts
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.daily_counts_changed();
 
 -- Records sends the provider does not report (bulk form: record_sends).  Invalid addresses are counted
 -- nowhere and reported by the return value (the number of sends counted).

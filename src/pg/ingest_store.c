@@ -2,7 +2,8 @@
  * ingest_store.c — writes ingested events in bulk.  A flush is ONE execution of one saved plan: the
  * buffered columns go in as arrays, unnest() turns them into rows, INSERT ... ON CONFLICT DO NOTHING
  * drops duplicates, and the same statement upserts per-address state and the daily counters from the rows
- * actually inserted (so a duplicate never counts twice).  Keys are written in sorted order.
+ * actually inserted (so a duplicate never counts twice), opens the suppressions new hard bounces and
+ * complaints call for, and resolves notices a delivery answers.  Keys are written in sorted order.
  */
 #include "postgres.h"
 
@@ -150,8 +151,44 @@ static const char *const flush_sql =
 "   GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
 "  ON CONFLICT (day, provider, domain, reason) DO UPDATE SET n = c.n + excluded.n"
 "  RETURNING 1"
+"), tot AS ("
+"  INSERT INTO " BM_SCHEMA ".daily_totals AS t (day, source, sent, delivered, hard, soft, complaints, sender_side)"
+"  SELECT (s.occurred_at AT TIME ZONE 'UTC')::date, s.provider::text,"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'sent' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'delivered' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.is_hard AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'bounce' AND s.bounce_class = 'soft' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'complaint' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'bounce' AND s.bounce_class = 'soft' AND NOT s.x"
+"                                      AND r.fault = 'sender')"
+"    FROM s LEFT JOIN " BM_SCHEMA ".bounce_reasons r ON r.reason = s.reason"
+"   GROUP BY 1, 2 ORDER BY 1, 2"
+"  ON CONFLICT (day, source) DO UPDATE SET"
+"    sent = t.sent + excluded.sent, delivered = t.delivered + excluded.delivered, hard = t.hard + excluded.hard,"
+"    soft = t.soft + excluded.soft, complaints = t.complaints + excluded.complaints,"
+"    sender_side = t.sender_side + excluded.sender_side"
+"  RETURNING 1"
+"), sup AS ("
+/* new hard bounces and complaints suppress at once (g holds this flush's new events only) */
+"  SELECT " BM_SCHEMA ".open_suppressions("
+"           pg_catalog.array_agg(g.email ORDER BY g.email),"
+"           pg_catalog.array_agg(CASE WHEN g.hard > 0 THEN 'hard_bounce' ELSE 'complaint' END::" BM_SCHEMA ".suppression_cause ORDER BY g.email),"
+"           pg_catalog.array_agg(CASE WHEN g.hard > 0 THEN g.last_hard_reason ELSE 'feedback' END::" BM_SCHEMA ".bounce_reason ORDER BY g.email),"
+"           pg_catalog.array_agg(CASE WHEN g.hard > 0 THEN g.last_hard_event_id END ORDER BY g.email),"
+"           pg_catalog.array_agg(CASE WHEN g.hard > 0 THEN g.last_hard_at ELSE g.last_complaint_at END ORDER BY g.email))"
+"    FROM g WHERE g.hard > 0 OR g.complaints > 0"
+"  HAVING pg_catalog.count(*) > 0"
+"), resolved AS ("
+/* a delivery after an open notice (and after the address's last bounce) resolves it */
+"  UPDATE " BM_SCHEMA ".notices t"
+"     SET resolved_at = pg_catalog.now(), resolution = 'delivered', resolved_by = CURRENT_USER"
+"    FROM g JOIN " BM_SCHEMA ".addresses a ON a.email = g.email"
+"   WHERE t.email = g.email AND t.resolved_at IS NULL AND g.last_delivered_at > t.opened_at"
+"     AND g.last_delivered_at > coalesce(GREATEST(a.last_bounce_at, g.last_bounce_at), '-infinity')"
+"  RETURNING 1"
 ")"
-"SELECT pg_catalog.count(*) FROM ins";
+/* sup is a plain SELECT: it runs only because it is read here */
+"SELECT (SELECT pg_catalog.count(*) FROM ins), (SELECT pg_catalog.count(*) FROM sup)";
 
 static SPIPlanPtr flush_plan = NULL;
 static SPIPlanPtr quarantine_plan = NULL;
