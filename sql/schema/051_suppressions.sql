@@ -98,9 +98,11 @@ $$;
 COMMENT ON FUNCTION @extschema@.suppress(text, text) IS
     'operator: stop mailing an address (no-op when already suppressed); returns the open suppression id';
 
--- Closes the open suppression (history kept) and resolves the address's open notice.  Returns false when
--- nothing was open.
-CREATE FUNCTION @extschema@.unsuppress(email text, why text)
+-- Closes the open suppression (history kept), resolves the address's open notice and, unless told not to,
+-- takes the address off the providers' lists that hold it (queued in provider_removals and tried at once;
+-- a failure there is reported with a NOTICE and retried by run_maintenance()).  Returns false when nothing
+-- was open.
+CREATE FUNCTION @extschema@.unsuppress(email text, why text, remove_at_providers boolean DEFAULT true)
     RETURNS boolean
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
@@ -126,8 +128,11 @@ BEGIN
     UPDATE @extschema@.notices o
        SET resolved_at = now(), resolution = 'unsuppressed', resolved_by = current_user
      WHERE o.email = addr AND o.resolved_at IS NULL;
+    IF remove_at_providers AND @extschema@.queue_provider_removals(addr) > 0 THEN
+        PERFORM @extschema@.retry_provider_removals(addr);
+    END IF;
     RETURN n > 0;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.unsuppress(text, text) IS
-    'operator: lift the suppression (kept as history with who and why) and resolve the address''s open notice';
+COMMENT ON FUNCTION @extschema@.unsuppress(text, text, boolean) IS
+    'operator: lift the suppression (kept as history with who and why), resolve the address''s open notice, and remove it from the providers'' lists';

@@ -1,5 +1,5 @@
 -- 055_maintenance.sql — run_maintenance() for pg_cron: escalation, partitions ahead, retention of raw
--- events (counters kept), threshold alerts (table + WARNING + NOTIFY).
+-- events (counters kept), threshold alerts (table + WARNING + NOTIFY), retries of provider removals.
 
 CREATE TYPE @extschema@.alert_kind AS ENUM ('hard_bounce_rate', 'complaint_rate', 'sender_incident');
 
@@ -82,7 +82,7 @@ $$;
 
 CREATE FUNCTION @extschema@.run_maintenance(
     OUT escalated integer, OUT escalations_lifted integer, OUT partitions_created integer,
-    OUT partitions_dropped integer, OUT alerts integer, OUT duration interval)
+    OUT partitions_dropped integer, OUT alerts integer, OUT removals_done integer, OUT duration interval)
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
@@ -146,8 +146,11 @@ BEGIN
                                          'top_reason', r.top_reason))::integer;
     END LOOP;
 
+    -- 6. removals from providers' lists that failed before
+    removals_done := @extschema@.retry_provider_removals();
+
     duration := clock_timestamp() - t0;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.run_maintenance() IS
-    'for pg_cron: apply escalation rules, create partitions ahead, drop raw events past settings.event_retention, record threshold crossings in alerts (WARNING + NOTIFY on settings.notify_channel)';
+    'for pg_cron: apply escalation rules, create partitions ahead, drop raw events past settings.event_retention, record threshold crossings in alerts (WARNING + NOTIFY on settings.notify_channel), retry provider removals';

@@ -86,11 +86,19 @@ GRANT INSERT, UPDATE, DELETE ON @extschema@.classify_rules, @extschema@.escalati
 GRANT UPDATE ON @extschema@.settings, @extschema@.rate_thresholds TO bounce_mgmt_admin;
 GRANT INSERT, UPDATE ON @extschema@.suppressions TO bounce_mgmt_admin;
 GRANT EXECUTE ON FUNCTION
-    @extschema@.suppress(text, text), @extschema@.unsuppress(text, text),
+    @extschema@.suppress(text, text), @extschema@.unsuppress(text, text, boolean),
     @extschema@.apply_escalation(timestamptz, boolean), @extschema@.replay_errors(bigint[]),
     @extschema@.create_partition(timestamptz), @extschema@.create_partitions(integer)
     TO bounce_mgmt_admin;
 GRANT UPDATE ON @extschema@.ingest_errors TO bounce_mgmt_admin;
+-- provider accounts: the keys are the admin's alone; others see provider_accounts_public
+GRANT SELECT ON @extschema@.provider_accounts_public, @extschema@.provider_removals TO bounce_mgmt_reader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.provider_accounts TO bounce_mgmt_admin;
+GRANT INSERT, UPDATE ON @extschema@.provider_removals TO bounce_mgmt_admin;
+GRANT EXECUTE ON FUNCTION
+    @extschema@.sync(text, timestamptz), @extschema@.provider_remove(text, text),
+    @extschema@.queue_provider_removals(text), @extschema@.retry_provider_removals(text)
+    TO bounce_mgmt_admin;
 
 -- SECURITY DEFINER: they create or drop partitions of events, which only its owner may do
 -- (ingest and create_partition(s) are declared so); pending_notices reads raw events for its soft-bounce

@@ -6,6 +6,7 @@
 #include "fmgr.h"
 
 #include "bm_pg.h"
+#include "http.h"
 
 PG_MODULE_MAGIC;
 
@@ -14,4 +15,5 @@ _PG_init(void)
 {
 	bm_rules_init();
 	bm_ingest_init();
+	bm_http_init();
 }

@@ -1,0 +1,140 @@
+-- 060_sync.sql — provider API accounts (keys readable by the admin role only), sync() of their
+-- suppression lists, and removals from their lists: provider_remove() and a queue that unsuppress() fills
+-- and run_maintenance() retries.
+
+CREATE TABLE @extschema@.provider_accounts (
+    name           text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9_.-]{1,63}$'),
+    provider       @extschema@.provider NOT NULL CHECK (provider IN ('sendgrid', 'postmark', 'mailgun')),
+    base_url       text NOT NULL CHECK (base_url ~ '^https?://[^[:space:]]+$'),
+    api_key        text NOT NULL,
+    options        jsonb NOT NULL DEFAULT '{}',
+    last_synced_at timestamptz,
+    last_sync      timestamptz,
+    created_at     timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE @extschema@.provider_accounts IS
+    'provider API accounts for sync() and removals; api_key is readable by bounce_mgmt_admin only (others: provider_accounts_public)';
+COMMENT ON COLUMN @extschema@.provider_accounts.base_url IS
+    'the API root: https://api.sendgrid.com, https://api.postmarkapp.com, https://api.mailgun.net (https://api.eu.mailgun.net)';
+COMMENT ON COLUMN @extschema@.provider_accounts.options IS 'Mailgun: {"domain": "mg.example.com"}';
+COMMENT ON COLUMN @extschema@.provider_accounts.last_synced_at IS
+    'the sync cursor: the next sync asks for entries since this time; it moves only when a sync commits';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.provider_accounts', '');
+
+-- The provider's public API host when base_url is omitted.
+CREATE FUNCTION @extschema@.provider_accounts_default_url() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF NEW.base_url IS NULL THEN
+        NEW.base_url := CASE NEW.provider WHEN 'sendgrid' THEN 'https://api.sendgrid.com'
+                                          WHEN 'postmark' THEN 'https://api.postmarkapp.com'
+                                          WHEN 'mailgun' THEN 'https://api.mailgun.net' END;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER provider_accounts_default_url BEFORE INSERT ON @extschema@.provider_accounts
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.provider_accounts_default_url();
+
+CREATE VIEW @extschema@.provider_accounts_public AS
+    SELECT name, provider, base_url, options, last_synced_at, last_sync, created_at,
+           api_key IS NOT NULL AND api_key <> '' AS has_key
+      FROM @extschema@.provider_accounts;
+COMMENT ON VIEW @extschema@.provider_accounts_public IS 'provider_accounts without the keys';
+
+CREATE FUNCTION @extschema@.sync(account text, since timestamptz DEFAULT NULL,
+                                 OUT pages integer, OUT fetched integer, OUT inserted integer,
+                                 OUT duplicates integer, OUT quarantined integer)
+    AS 'MODULE_PATHNAME', 'bm_sync_sql'
+    LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.sync(text, timestamptz) IS
+    'pull the account''s bounce (and SendGrid block) lists from the provider API into events, page by page (NOTICE per page); since defaults to the account''s cursor';
+
+CREATE FUNCTION @extschema@.provider_remove(account text, email text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'bm_provider_remove_sql'
+    LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.provider_remove(text, text) IS
+    'take the address off the account''s bounce list at the provider (SendGrid DELETE, Postmark activate, Mailgun DELETE)';
+
+-- Removals to do at the providers, with their attempts (history kept).
+CREATE TABLE @extschema@.provider_removals (
+    removal_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account         text NOT NULL REFERENCES @extschema@.provider_accounts (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    email           text NOT NULL,
+    requested_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    requested_by    name NOT NULL DEFAULT current_user,
+    attempts        integer NOT NULL DEFAULT 0,
+    last_error      text,
+    next_attempt_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    done_at         timestamptz
+);
+CREATE UNIQUE INDEX provider_removals_pending ON @extschema@.provider_removals (account, email) WHERE done_at IS NULL;
+COMMENT ON TABLE @extschema@.provider_removals IS
+    'addresses to take off providers'' lists (queued by unsuppress); run_maintenance retries failures with backoff';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.provider_removals', '');
+
+-- Queues the removal of an address from every account whose provider listed it (a stored event says
+-- the provider suppresses it).  Returns how many were queued.
+CREATE FUNCTION @extschema@.queue_provider_removals(email text) RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+#variable_conflict use_column
+DECLARE
+    addr text := @extschema@.normalize_email(email);
+    n    integer;
+BEGIN
+    INSERT INTO @extschema@.provider_removals AS r (account, email)
+    SELECT a.name, addr
+      FROM @extschema@.provider_accounts a
+     WHERE EXISTS (SELECT 1 FROM @extschema@.events e
+                    WHERE e.email = addr AND e.provider = a.provider AND e.provider_suppressed)
+     ORDER BY a.name
+    ON CONFLICT (account, email) WHERE done_at IS NULL DO NOTHING;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+
+-- Tries the pending removals that are due (of one address, or all); a failure is recorded and retried
+-- later with backoff (1 minute doubling, at most a day), never raised.  Returns how many succeeded.
+CREATE FUNCTION @extschema@.retry_provider_removals(only_email text DEFAULT NULL) RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    r  @extschema@.provider_removals;
+    ok integer := 0;
+    msg text;
+BEGIN
+    FOR r IN SELECT * FROM @extschema@.provider_removals x
+              WHERE x.done_at IS NULL AND x.next_attempt_at <= now()
+                AND (only_email IS NULL OR x.email = only_email)
+              ORDER BY x.removal_id
+              FOR UPDATE SKIP LOCKED
+    LOOP
+        BEGIN
+            PERFORM @extschema@.provider_remove(r.account, r.email);
+            UPDATE @extschema@.provider_removals SET done_at = now(), attempts = attempts + 1, last_error = NULL
+             WHERE removal_id = r.removal_id;
+            ok := ok + 1;
+        EXCEPTION WHEN query_canceled THEN
+            RAISE;
+        WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+            UPDATE @extschema@.provider_removals
+               SET attempts = attempts + 1, last_error = msg,
+                   next_attempt_at = now() + least(interval '1 day', interval '1 minute' * power(2, attempts))
+             WHERE removal_id = r.removal_id;
+            RAISE NOTICE 'bounce_mgmt: removing % from %''s list failed (will retry): %', r.email, r.account, msg;
+        END;
+    END LOOP;
+    RETURN ok;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.retry_provider_removals(text) IS
+    'try the due removals from providers'' lists; failures are recorded in provider_removals and retried with backoff';

@@ -1,0 +1,103 @@
+/*
+ * api_page.c — reads the paging facts and error messages out of provider API bodies with json-c (see
+ * api_page.h).  Bounded: nesting depth 32, strings copied with truncation, never more than the body.
+ */
+#include "api_page.h"
+
+#include <string.h>
+
+#include <json-c/json.h>
+
+static void
+copy_string(struct json_object *o, char *dst, size_t cap)
+{
+	const char *s;
+	size_t		n;
+
+	dst[0] = '\0';
+	if (o == NULL || !json_object_is_type(o, json_type_string))
+		return;
+	s = json_object_get_string(o);
+	n = (size_t) json_object_get_string_len(o);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	/* an embedded NUL ends the text */
+}
+
+static struct json_object *
+member(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (o != NULL && json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, key, &v))
+		return v;
+	return NULL;
+}
+
+bool
+bm_api_page_read(const char *body, size_t len, bm_api_page *page)
+{
+	struct json_tokener *tok;
+	struct json_object *root;
+	struct json_object *v;
+	enum json_tokener_error jerr;
+
+	page->items = -1;
+	page->total = -1;
+	page->next[0] = '\0';
+	page->message[0] = '\0';
+	if (body == NULL || len == 0 || len > (size_t) 0x7fffffff)
+		return false;
+	tok = json_tokener_new_ex(32);
+	if (tok == NULL)
+		return false;
+	root = json_tokener_parse_ex(tok, body, (int) len);
+	jerr = json_tokener_get_error(tok);
+	if (root == NULL || jerr != json_tokener_success)
+	{
+		/* json_tokener_continue: the body ended inside a value (truncated) */
+		json_object_put(root);
+		json_tokener_free(tok);
+		return false;
+	}
+	/* trailing bytes other than white space make it not one JSON value */
+	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
+	{
+		if (body[i] != ' ' && body[i] != '\n' && body[i] != '\r' && body[i] != '\t')
+		{
+			json_object_put(root);
+			json_tokener_free(tok);
+			return false;
+		}
+	}
+	json_tokener_free(tok);
+
+	if (json_object_is_type(root, json_type_array))
+		page->items = (long) json_object_array_length(root);
+	else if (json_object_is_type(root, json_type_object))
+	{
+		if ((v = member(root, "items")) != NULL && json_object_is_type(v, json_type_array))
+			page->items = (long) json_object_array_length(v);
+		else if ((v = member(root, "Bounces")) != NULL && json_object_is_type(v, json_type_array))
+			page->items = (long) json_object_array_length(v);
+		if ((v = member(root, "TotalCount")) != NULL && json_object_is_type(v, json_type_int))
+			page->total = (long) json_object_get_int64(v);
+		if ((v = member(member(root, "paging"), "next")) != NULL)
+		{
+			copy_string(v, page->next, sizeof(page->next));
+			if ((size_t) json_object_get_string_len(v) >= sizeof(page->next))
+				page->next[0] = '\0';
+		}
+		if ((v = member(root, "errors")) != NULL && json_object_is_type(v, json_type_array) &&
+			json_object_array_length(v) > 0)
+			copy_string(member(json_object_array_get_idx(v, 0), "message"), page->message, sizeof(page->message));
+		if (page->message[0] == '\0')
+			copy_string(member(root, "Message"), page->message, sizeof(page->message));
+		if (page->message[0] == '\0')
+			copy_string(member(root, "message"), page->message, sizeof(page->message));
+	}
+	json_object_put(root);
+	return true;
+}

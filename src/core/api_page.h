@@ -1,0 +1,25 @@
+/*
+ * api_page.h — what the sync needs to know about one provider API response body, without PostgreSQL:
+ * how many entries the page holds, the total the provider reports, the next page's URL, and the message of
+ * an error body.  Pure C on json-c (api_page.c); the entries themselves are parsed by the adapters.
+ */
+#ifndef BM_API_PAGE_H
+#define BM_API_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct bm_api_page
+{
+	long		items;			/* entries on the page: a top-level array's length, or the length of the
+								 * "items" (Mailgun) or "Bounces" (Postmark) array; -1 when neither */
+	long		total;			/* "TotalCount" (Postmark), -1 when absent */
+	char		next[2048];		/* "paging"."next" (Mailgun), "" when absent or too long */
+	char		message[512];	/* error bodies: errors[0].message (SendGrid), "Message" (Postmark),
+								 * "message" (Mailgun); "" when none */
+} bm_api_page;
+
+/* Reads body[0..len); false when it is not one complete JSON value (then *page says nothing). */
+bool		bm_api_page_read(const char *body, size_t len, bm_api_page *page);
+
+#endif							/* BM_API_PAGE_H */

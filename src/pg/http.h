@@ -1,0 +1,46 @@
+/*
+ * http.h — one HTTP request from inside a backend with libcurl (http.c): timeouts and TLS settings from
+ * GUCs, http/https only, bounded redirects, cancel and statement_timeout honoured within a second, 429 and
+ * 5xx retried within bounds.  Every curl resource is freed on every path; errors are raised only after
+ * curl has returned, never from its callbacks, and never show credentials.
+ */
+#ifndef BM_HTTP_H
+#define BM_HTTP_H
+
+#include "postgres.h"
+
+#include "lib/stringinfo.h"
+
+typedef struct bm_http_request
+{
+	const char *method;			/* "GET", "DELETE", "PUT" */
+	const char *url;			/* shown in errors and NOTICEs: must not hold a secret */
+	const char *bearer;			/* Authorization: Bearer <bearer> (SendGrid), or NULL */
+	const char *header;			/* one extra "Name: value" header (Postmark's token), or NULL */
+	const char *basic_user;		/* HTTP basic auth (Mailgun: "api" and the key), or NULL */
+	const char *basic_password;
+	const char *what;			/* for messages: "SendGrid bounces list" */
+} bm_http_request;
+
+typedef struct bm_http_response
+{
+	long		status;
+	StringInfoData body;		/* palloc'd in the caller's context */
+	char		content_type[128];
+} bm_http_response;
+
+/*
+ * Performs the request, retrying 429 (after Retry-After / X-RateLimit-Reset, up to
+ * bounce_mgmt.http_max_wait seconds in total) and 5xx / connection failures (bounce_mgmt.http_retries
+ * times, backing off).  Returns the final 2xx response; raises an ERROR for the rest: 57014 when
+ * cancelled, 08001 when the server cannot be reached, 08006 for lasting 5xx, 53400 for lasting 429,
+ * 28000 for 401/403 and 22023 for other 4xx — with the provider's message when its body carries one.
+ */
+extern void bm_http_perform(const bm_http_request *req, bm_http_response *resp);
+
+/* URL-escapes s (curl_easy_escape) into a palloc'd string. */
+extern char *bm_http_escape(const char *s);
+
+extern void bm_http_init(void);
+
+#endif							/* BM_HTTP_H */

@@ -1,0 +1,430 @@
+/*
+ * sync.c — sync(account, since) pulls a provider's suppression lists page by page over its API (SendGrid
+ * bounces and blocks, Postmark bounces, Mailgun bounces) into the ingestion path, and provider_remove()
+ * takes an address off the provider's list.  Accounts and their keys come from provider_accounts; a key
+ * only ever goes into a request header or basic-auth field, never into a URL, message or log line.
+ */
+#include "postgres.h"
+
+#include <string.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "api_page.h"
+#include "bm_pg.h"
+#include "http.h"
+#include "ingest.h"
+
+PG_FUNCTION_INFO_V1(bm_sync_sql);
+PG_FUNCTION_INFO_V1(bm_provider_remove_sql);
+
+#define PAGE_SIZE 500
+
+typedef struct account
+{
+	char	   *name;
+	bm_provider provider;
+	char	   *base_url;		/* without a trailing slash */
+	char	   *api_key;
+	char	   *domain;			/* Mailgun */
+	bool		has_cursor;
+	TimestampTz cursor;
+} account;
+
+typedef struct sync_totals
+{
+	int32		pages;
+	int32		fetched;
+	int32		inserted;
+	int32		duplicates;
+	int32		quarantined;
+} sync_totals;
+
+static char *
+spi_text(HeapTuple tup, TupleDesc desc, int col)
+{
+	char	   *v = SPI_getvalue(tup, desc, col);
+
+	return v ? pstrdup(v) : NULL;
+}
+
+/* Reads the account (locking its row: one sync per account at a time). */
+static account *
+load_account(const char *name, bool lock)
+{
+	Datum		arg = CStringGetTextDatum(name);
+	Oid			argtype = TEXTOID;
+	MemoryContext outer = CurrentMemoryContext;
+	account    *acc;
+	int			rc;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "bounce_mgmt: SPI_connect failed");
+	rc = SPI_execute_with_args(lock ?
+							   "SELECT provider::text, base_url, api_key, options ->> 'domain', last_synced_at"
+							   "  FROM " BM_SCHEMA ".provider_accounts WHERE name = $1 FOR UPDATE" :
+							   "SELECT provider::text, base_url, api_key, options ->> 'domain', last_synced_at"
+							   "  FROM " BM_SCHEMA ".provider_accounts WHERE name = $1",
+							   1, &argtype, &arg, NULL, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "bounce_mgmt: reading provider_accounts failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("provider account \"%s\" does not exist", name),
+				 errhint("Add it to bounce_mgmt.provider_accounts.")));
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		MemoryContext spi = MemoryContextSwitchTo(outer);
+		char	   *prov = spi_text(tup, desc, 1);
+		bool		isnull;
+		Datum		c;
+
+		acc = palloc0(sizeof(account));
+		acc->name = pstrdup(name);
+		if (!bm_provider_from_name(prov, strlen(prov), &acc->provider))
+			elog(ERROR, "bounce_mgmt: unknown provider %s", prov);
+		acc->base_url = spi_text(tup, desc, 2);
+		acc->api_key = spi_text(tup, desc, 3);
+		acc->domain = spi_text(tup, desc, 4);
+		c = SPI_getbinval(tup, desc, 5, &isnull);
+		acc->has_cursor = !isnull;
+		acc->cursor = isnull ? 0 : DatumGetTimestampTz(c);
+		MemoryContextSwitchTo(spi);
+	}
+	SPI_finish();
+	if (acc->base_url == NULL || acc->base_url[0] == '\0')
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("provider account \"%s\" has no base_url", name)));
+	while (strlen(acc->base_url) > 0 && acc->base_url[strlen(acc->base_url) - 1] == '/')
+		acc->base_url[strlen(acc->base_url) - 1] = '\0';
+	if (acc->provider == BM_PROVIDER_MAILGUN && (acc->domain == NULL || acc->domain[0] == '\0'))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("Mailgun account \"%s\" has no sending domain", name),
+						errhint("Set options to '{\"domain\": \"mg.example.com\"}'.")));
+	return acc;
+}
+
+static void
+forget_key(account *acc)
+{
+	if (acc->api_key)
+	{
+		memset(acc->api_key, 0, strlen(acc->api_key));
+		pfree(acc->api_key);
+		acc->api_key = NULL;
+	}
+}
+
+/* Request fields for the account's provider: the key goes into a header or basic auth only. */
+static void
+authorize(const account *acc, bm_http_request *req, const char *what)
+{
+	memset(req, 0, sizeof(*req));
+	req->what = what;
+	switch (acc->provider)
+	{
+		case BM_PROVIDER_SENDGRID:
+			req->bearer = acc->api_key;
+			break;
+		case BM_PROVIDER_POSTMARK:
+			req->header = psprintf("X-Postmark-Server-Token: %s", acc->api_key ? acc->api_key : "");
+			break;
+		case BM_PROVIDER_MAILGUN:
+			req->basic_user = "api";
+			req->basic_password = acc->api_key;
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("sync is not available for %s accounts", bm_provider_name(acc->provider)),
+					 errhint("Supported: sendgrid, postmark, mailgun.")));
+	}
+}
+
+static char *
+iso_utc(TimestampTz t)
+{
+	pg_time_t	s = timestamptz_to_time_t(t);
+	struct pg_tm *tm = pg_gmtime(&s);
+	char		buf[32];
+
+	pg_strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", tm);
+	return pstrdup(buf);
+}
+
+/* Fetches one page, checks it is JSON of the expected kind, ingests it whole; returns its entry count. */
+static long
+fetch_page(const account *acc, const char *url, const char *what, sync_totals *tot, bm_api_page *page)
+{
+	bm_http_request req;
+	bm_http_response resp;
+	bm_ingest_options opts;
+	bm_ingest_result res;
+	char	   *source;
+
+	authorize(acc, &req, what);
+	req.method = "GET";
+	req.url = url;
+	bm_http_perform(&req, &resp);
+	if (strstr(resp.content_type, "json") == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("%s: the provider answered with %s, not JSON", what,
+						resp.content_type[0] ? resp.content_type : "no content type"),
+				 errdetail("GET %s; nothing from this page was stored.", url)));
+	if (!bm_api_page_read(resp.body.data, resp.body.len, page) || page->items < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("%s: malformed response body (%d bytes)", what, resp.body.len),
+				 errdetail("GET %s; nothing from this page was stored.", url)));
+	source = psprintf("sync:%s", acc->name);
+	memset(&opts, 0, sizeof(opts));
+	opts.provider = acc->provider;
+	opts.source = source;
+	opts.all_or_nothing = true;
+	if (page->items > 0)
+	{
+		bm_ingest_payload(resp.body.data, resp.body.len, &opts, &res);
+		tot->inserted += res.inserted;
+		tot->duplicates += res.duplicates;
+		tot->quarantined += res.quarantined;
+	}
+	tot->pages++;
+	tot->fetched += (int32) page->items;
+	ereport(NOTICE,
+			(errmsg("bounce_mgmt sync %s: %s page %d, %ld entries (%d so far)", acc->name, what, tot->pages,
+					page->items, tot->fetched)));
+	pfree(resp.body.data);
+	pfree(source);
+	return page->items;
+}
+
+static void
+sync_sendgrid(const account *acc, bool have_since, TimestampTz since, TimestampTz now, sync_totals *tot)
+{
+	static const char *const lists[] = {"bounces", "blocks"};
+
+	for (int l = 0; l < 2; l++)
+	{
+		char	   *what = psprintf("SendGrid %s list", lists[l]);
+
+		for (long offset = 0;; offset += PAGE_SIZE)
+		{
+			bm_api_page page;
+			char	   *url;
+
+			if (have_since)
+				url = psprintf("%s/v3/suppression/%s?limit=%d&offset=%ld&start_time=%lld&end_time=%lld",
+							   acc->base_url, lists[l], PAGE_SIZE, offset,
+							   (long long) timestamptz_to_time_t(since), (long long) timestamptz_to_time_t(now));
+			else
+				url = psprintf("%s/v3/suppression/%s?limit=%d&offset=%ld", acc->base_url, lists[l], PAGE_SIZE, offset);
+			if (fetch_page(acc, url, what, tot, &page) < PAGE_SIZE)
+				break;
+			pfree(url);
+		}
+	}
+}
+
+static void
+sync_postmark(const account *acc, bool have_since, TimestampTz since, sync_totals *tot)
+{
+	for (long offset = 0;; offset += PAGE_SIZE)
+	{
+		bm_api_page page;
+		char	   *url;
+		long		n;
+
+		if (have_since)
+			url = psprintf("%s/bounces?count=%d&offset=%ld&fromdate=%s", acc->base_url, PAGE_SIZE, offset,
+						   iso_utc(since));
+		else
+			url = psprintf("%s/bounces?count=%d&offset=%ld", acc->base_url, PAGE_SIZE, offset);
+		n = fetch_page(acc, url, "Postmark bounces", tot, &page);
+		if (n < PAGE_SIZE || (page.total >= 0 && offset + n >= page.total))
+			break;
+		pfree(url);
+	}
+}
+
+static void
+sync_mailgun(const account *acc, sync_totals *tot)
+{
+	char	   *escaped = bm_http_escape(acc->domain);
+	char	   *url = psprintf("%s/v3/%s/bounces?limit=%d", acc->base_url, escaped, PAGE_SIZE);
+	size_t		base_len = strlen(acc->base_url);
+
+	for (int guard = 0; guard < 100000; guard++)
+	{
+		bm_api_page page;
+
+		if (fetch_page(acc, url, "Mailgun bounces", tot, &page) <= 0 || page.next[0] == '\0')
+			break;
+		/* follow paging.next only within the account's base URL: the key must not go to another host */
+		if (strncmp(page.next, acc->base_url, base_len) != 0 || (page.next[base_len] != '/' && page.next[base_len] != '\0'))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("Mailgun bounces: the next page is outside the account's base URL"),
+					 errdetail("next: %s", page.next),
+					 errhint("Set base_url to the API host the provider pages on.")));
+		url = pstrdup(page.next);
+	}
+}
+
+/* sync(account text, since timestamptz DEFAULT NULL) */
+Datum
+bm_sync_sql(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	account    *acc;
+	sync_totals tot = {0, 0, 0, 0, 0};
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	bool		have_since;
+	TimestampTz since = 0;
+	TupleDesc	tupdesc;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("account must not be NULL")));
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "bounce_mgmt: sync() must return a composite");
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	acc = load_account(name, true);
+	have_since = !PG_ARGISNULL(1) || acc->has_cursor;
+	if (!PG_ARGISNULL(1))
+		since = PG_GETARG_TIMESTAMPTZ(1);
+	else if (acc->has_cursor)
+		since = acc->cursor;
+
+	switch (acc->provider)
+	{
+		case BM_PROVIDER_SENDGRID:
+			sync_sendgrid(acc, have_since, since, now, &tot);
+			break;
+		case BM_PROVIDER_POSTMARK:
+			sync_postmark(acc, have_since, since, &tot);
+			break;
+		case BM_PROVIDER_MAILGUN:
+			sync_mailgun(acc, &tot);
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("sync is not available for %s accounts", bm_provider_name(acc->provider)),
+					 errhint("Supported: sendgrid, postmark, mailgun.")));
+	}
+	forget_key(acc);
+
+	/* the cursor moves with the data: both commit, or neither */
+	{
+		Oid			types[2] = {TEXTOID, TIMESTAMPTZOID};
+		Datum		args[2] = {CStringGetTextDatum(name), TimestampTzGetDatum(now)};
+		int			rc;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "bounce_mgmt: SPI_connect failed");
+		rc = SPI_execute_with_args("UPDATE " BM_SCHEMA ".provider_accounts SET last_synced_at = $2,"
+								   " last_sync = pg_catalog.now() WHERE name = $1",
+								   2, types, args, NULL, false, 0);
+		if (rc != SPI_OK_UPDATE)
+			elog(ERROR, "bounce_mgmt: could not move the sync cursor: %s", SPI_result_code_string(rc));
+		SPI_finish();
+	}
+
+	values[0] = Int32GetDatum(tot.pages);
+	values[1] = Int32GetDatum(tot.fetched);
+	values[2] = Int32GetDatum(tot.inserted);
+	values[3] = Int32GetDatum(tot.duplicates);
+	values[4] = Int32GetDatum(tot.quarantined);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* The newest Postmark bounce ID stored for the address (Postmark activates bounces by ID). */
+static char *
+postmark_bounce_id(const char *email)
+{
+	Datum		arg = CStringGetTextDatum(email);
+	Oid			argtype = TEXTOID;
+	MemoryContext outer = CurrentMemoryContext;
+	char	   *id = NULL;
+	int			rc;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "bounce_mgmt: SPI_connect failed");
+	rc = SPI_execute_with_args("SELECT provider_event_id FROM " BM_SCHEMA ".events"
+							   " WHERE provider = 'postmark' AND email = $1 AND event_type = 'bounce'"
+							   "   AND provider_event_id ~ '^[0-9]+$' ORDER BY occurred_at DESC LIMIT 1",
+							   1, &argtype, &arg, NULL, true, 1);
+	if (rc == SPI_OK_SELECT && SPI_processed == 1)
+	{
+		char	   *v = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+		id = MemoryContextStrdup(outer, v);
+	}
+	SPI_finish();
+	return id;
+}
+
+/* provider_remove(account text, email text): takes the address off the provider's bounce list. */
+Datum
+bm_provider_remove_sql(PG_FUNCTION_ARGS)
+{
+	char	   *name;
+	char	   *email;
+	account    *acc;
+	bm_http_request req;
+	bm_http_response resp;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("account and email must not be NULL")));
+	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	email = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	acc = load_account(name, false);
+	switch (acc->provider)
+	{
+		case BM_PROVIDER_SENDGRID:
+			authorize(acc, &req, "SendGrid bounce removal");
+			req.method = "DELETE";
+			req.url = psprintf("%s/v3/suppression/bounces/%s", acc->base_url, bm_http_escape(email));
+			break;
+		case BM_PROVIDER_POSTMARK:
+			{
+				char	   *id = postmark_bounce_id(email);
+
+				if (id == NULL)
+					ereport(ERROR,
+							(errcode(ERRCODE_NO_DATA_FOUND),
+							 errmsg("no Postmark bounce is stored for \"%s\"", email),
+							 errhint("Postmark reactivates a bounce by its ID: sync the account first.")));
+				authorize(acc, &req, "Postmark bounce activation");
+				req.method = "PUT";
+				req.url = psprintf("%s/bounces/%s/activate", acc->base_url, id);
+			}
+			break;
+		case BM_PROVIDER_MAILGUN:
+			authorize(acc, &req, "Mailgun bounce removal");
+			req.method = "DELETE";
+			req.url = psprintf("%s/v3/%s/bounces/%s", acc->base_url, bm_http_escape(acc->domain),
+							   bm_http_escape(email));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("removal is not available for %s accounts", bm_provider_name(acc->provider))));
+	}
+	bm_http_perform(&req, &resp);
+	forget_key(acc);
+	pfree(resp.body.data);
+	PG_RETURN_BOOL(true);
+}

@@ -1,0 +1,20 @@
+/* fuzz_api_page.c — libFuzzer target for the API page reader (src/core/api_page.c). */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "api_page.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	bm_api_page page;
+
+	if (bm_api_page_read((const char *) data, size, &page))
+	{
+		/* the strings are always terminated within their buffers */
+		if (strlen(page.next) >= sizeof(page.next) || strlen(page.message) >= sizeof(page.message))
+			__builtin_trap();
+	}
+	return 0;
+}

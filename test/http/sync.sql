@@ -1,0 +1,92 @@
+-- sync: provider API lists pulled through ingestion against the local test server (server.py), with
+-- pagination, idempotent re-runs, the cursor, 429 / 5xx / 401 / truncated / HTML answers, timeouts and
+-- cancel; and removals from the providers' lists (unsuppress, retries by maintenance).
+SET client_min_messages = notice;
+SET timezone = 'UTC';
+\pset null '(null)'
+CREATE EXTENSION bounce_mgmt;
+\set base 'http://127.0.0.1:' :port
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key, options) VALUES
+    ('sg',          'sendgrid', :'base' || '/n=1200',     'SG.secret-key-1', '{}'),
+    ('pm',          'postmark', :'base' || '/n=1200',     'pm-secret-key-2', '{}'),
+    ('mg',          'mailgun',  :'base' || '/n=250',      'mg-secret-key-3', '{"domain": "mg.example.org"}'),
+    ('sg-429',      'sendgrid', :'base' || '/429=2',      'SG.secret-key-4', '{}'),
+    ('sg-429x',     'sendgrid', :'base' || '/429forever', 'SG.secret-key-5', '{}'),
+    ('sg-500',      'sendgrid', :'base' || '/500=2',      'SG.secret-key-6', '{}'),
+    ('sg-500x',     'sendgrid', :'base' || '/500forever', 'SG.secret-key-7', '{}'),
+    ('sg-401',      'sendgrid', :'base' || '/401',        'SG.secret-key-8', '{}'),
+    ('sg-truncated','sendgrid', :'base' || '/truncated',  'SG.secret-key-9', '{}'),
+    ('sg-html',     'sendgrid', :'base' || '/html',       'SG.secret-key-10', '{}'),
+    ('sg-slow',     'sendgrid', :'base' || '/slow=5',     'SG.secret-key-11', '{}');
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, api_key) VALUES ('sg-default', 'sendgrid', 'SG.secret-key-12');
+SELECT name, provider, base_url, has_key FROM bounce_mgmt.provider_accounts_public ORDER BY name;
+
+-- SendGrid: bounces and blocks, 500 per page until a short page; a NOTICE per page
+SELECT * FROM bounce_mgmt.sync('sg');
+SELECT provider_type, count(*), count(DISTINCT email), min(occurred_at), bool_and(list_entry) AS list
+  FROM bounce_mgmt.events WHERE provider = 'sendgrid' GROUP BY 1 ORDER BY 1;
+SELECT last_synced_at IS NOT NULL AS cursor_set FROM bounce_mgmt.provider_accounts WHERE name = 'sg';
+-- run again (with the cursor as start_time): nothing new, nothing doubled
+SELECT * FROM bounce_mgmt.sync('sg');
+-- Postmark: count/offset pages; IDs beyond 2^53 kept exact
+SELECT * FROM bounce_mgmt.sync('pm');
+SELECT min(provider_event_id), max(provider_event_id), count(*) FROM bounce_mgmt.events WHERE provider = 'postmark';
+-- Mailgun: follows paging.next until an empty page
+SELECT * FROM bounce_mgmt.sync('mg');
+SELECT count(*), min(reply_code), min(diagnostic) FROM bounce_mgmt.events WHERE provider = 'mailgun';
+-- every list entry's address is suppressed now (hard bounces at the provider)
+SELECT count(*) AS suppressed FROM bounce_mgmt.suppressions WHERE closed_at IS NULL;
+
+-- 429 with Retry-After: waits and goes on; 5xx: retried with backoff
+SELECT pages, fetched, inserted, duplicates FROM bounce_mgmt.sync('sg-429');
+SELECT pages, fetched, inserted, duplicates FROM bounce_mgmt.sync('sg-500');
+-- lasting failures: clear errors, nothing stored, the cursor does not move
+\set VERBOSITY default
+SET bounce_mgmt.http_max_wait = 2;
+SELECT * FROM bounce_mgmt.sync('sg-429x');
+RESET bounce_mgmt.http_max_wait;
+SET bounce_mgmt.http_retries = 1;
+SELECT * FROM bounce_mgmt.sync('sg-500x');
+RESET bounce_mgmt.http_retries;
+SELECT * FROM bounce_mgmt.sync('sg-401');
+SELECT count(*) AS batches_before FROM bounce_mgmt.ingest_batches \gset
+SELECT * FROM bounce_mgmt.sync('sg-truncated');
+SELECT * FROM bounce_mgmt.sync('sg-html');
+SELECT count(*) - :batches_before AS batches_stored_by_failures FROM bounce_mgmt.ingest_batches;
+SELECT name, last_synced_at IS NULL AS cursor_unmoved FROM bounce_mgmt.provider_accounts
+ WHERE name IN ('sg-429x', 'sg-500x', 'sg-401', 'sg-truncated', 'sg-html') ORDER BY name;
+SELECT * FROM bounce_mgmt.sync('nobody');
+SELECT * FROM bounce_mgmt.sync(NULL);
+
+-- a slow server: the request timeout, and statement_timeout / cancel stop the transfer within a second
+SET bounce_mgmt.http_timeout = 1;
+SET bounce_mgmt.http_retries = 0;
+SELECT * FROM bounce_mgmt.sync('sg-slow');
+RESET bounce_mgmt.http_timeout;
+RESET bounce_mgmt.http_retries;
+SELECT clock_timestamp() AS t0 \gset
+SET statement_timeout = '1s';
+SELECT * FROM bounce_mgmt.sync('sg-slow');
+RESET statement_timeout;
+SELECT clock_timestamp() - :'t0' < interval '2 s' AS stopped_within_a_second;
+
+-- removals at the providers: directly, and by unsuppress (queued; a failure retried by maintenance)
+DELETE FROM bounce_mgmt.provider_accounts WHERE name NOT IN ('sg', 'pm', 'mg', 'sg-401');
+SELECT bounce_mgmt.provider_remove('sg', 'bounced1@example.org') AS sendgrid_removed,
+       bounce_mgmt.provider_remove('pm', 'bounced1@example.org') AS postmark_activated,
+       bounce_mgmt.provider_remove('mg', 'bounced1@example.org') AS mailgun_removed;
+SELECT bounce_mgmt.provider_remove('pm', 'never@example.org');
+SELECT bounce_mgmt.unsuppress('bounced7@example.org', 'user fixed the mailbox') AS lifted;
+SELECT account, email, attempts, done_at IS NOT NULL AS done, last_error
+  FROM bounce_mgmt.provider_removals ORDER BY account;
+-- the failed one is retried by maintenance once due (here: made due, and the account fixed)
+UPDATE bounce_mgmt.provider_removals SET next_attempt_at = now() WHERE done_at IS NULL;
+UPDATE bounce_mgmt.provider_accounts SET base_url = :'base' || '/ok' WHERE name = 'sg-401';
+SELECT removals_done FROM bounce_mgmt.run_maintenance();
+SELECT account, attempts, done_at IS NOT NULL AS done FROM bounce_mgmt.provider_removals ORDER BY account;
+
+-- keys: only the admin role reads them; functions take the account name
+SELECT has_column_privilege('bounce_mgmt_writer', 'bounce_mgmt.provider_accounts', 'api_key', 'SELECT') AS writer_reads_key,
+       has_column_privilege('bounce_mgmt_admin', 'bounce_mgmt.provider_accounts', 'api_key', 'SELECT') AS admin_reads_key,
+       has_table_privilege('bounce_mgmt_reader', 'bounce_mgmt.provider_accounts_public', 'SELECT') AS reader_sees_accounts,
+       has_function_privilege('bounce_mgmt_writer', 'bounce_mgmt.sync(text, timestamptz)', 'EXECUTE') AS writer_syncs;
