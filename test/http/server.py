@@ -7,6 +7,7 @@ Usage: server.py [--port N] [--portfile PATH]   (port 0 = any free port, written
 An account's base URL selects a scenario:  http://127.0.0.1:PORT/<scenario>/...
   ok            pages of generated entries (size from ?n=, default 1200 entries in total)
   n=<count>     like ok with <count> entries in total, e.g. /n=50000/v3/suppression/bounces
+  bounces=<count>  SendGrid bounces list of <count> entries and an empty blocks list (the benchmark)
   slow=<secs>   like ok, each response delayed (for timeouts and cancel)
   429=<k>       the first k requests answer 429 with Retry-After: 1 (and X-RateLimit-Reset), then ok
   429forever    always 429
@@ -75,7 +76,9 @@ class Handler(BaseHTTPRequestHandler):
             return True
         return False
 
-    def total(self, scenario):
+    def total(self, scenario, blocks=False):
+        if scenario.startswith("bounces="):
+            return 0 if blocks else int(scenario[8:])
         return int(scenario[2:]) if scenario.startswith("n=") else 1200
 
     def page(self, scenario, body):
@@ -101,6 +104,7 @@ class Handler(BaseHTTPRequestHandler):
         total = self.total(scenario)
         if rest[:3] == ["v3", "suppression", "bounces"] or rest[:3] == ["v3", "suppression", "blocks"]:
             blocks = rest[2] == "blocks"
+            total = self.total(scenario, blocks)
             limit, offset = int(q.get("limit", 500)), int(q.get("offset", 0))
             items = [{"created": BASE_TIME + i, "email": entry_email(i),
                       "reason": ("unable to resolve MX record for example.org: servfail" if blocks

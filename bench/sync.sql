@@ -1,0 +1,28 @@
+-- sync.sql — run by bench/sync.sh: sync() of a 50,000-entry SendGrid bounce list (100 pages of 500, an
+-- empty blocks list) from the local test server, three times into empty tables; NOTICEs off.
+\set QUIET on
+SET client_min_messages = warning;
+CREATE EXTENSION bounce_mgmt;
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key)
+VALUES ('bench', 'sendgrid', 'http://127.0.0.1:' || :'port' || '/bounces=50000', 'SG.bench-key');
+CREATE TABLE runs (run int, pages int, fetched int, inserted int, seconds numeric);
+CREATE FUNCTION run(n int) RETURNS void LANGUAGE plpgsql AS $f$
+DECLARE t0 timestamptz := clock_timestamp(); s record;
+BEGIN
+    SELECT * INTO s FROM bounce_mgmt.sync('bench');
+    INSERT INTO runs VALUES (n, s.pages, s.fetched, s.inserted, round(extract(epoch FROM clock_timestamp() - t0)::numeric, 2));
+END $f$;
+CREATE FUNCTION reset() RETURNS void LANGUAGE sql AS $f$
+    TRUNCATE bounce_mgmt.events, bounce_mgmt.addresses, bounce_mgmt.daily_counts, bounce_mgmt.daily_reason_counts,
+             bounce_mgmt.daily_totals, bounce_mgmt.suppressions, bounce_mgmt.ingest_batches;
+    UPDATE bounce_mgmt.provider_accounts SET last_synced_at = NULL;
+$f$;
+SELECT run(1);
+SELECT reset();
+SELECT run(2);
+SELECT reset();
+SELECT run(3);
+\pset border 2
+\echo 'sync() of a 50,000-entry SendGrid bounce list (100 pages of 500) from a server on 127.0.0.1'
+SELECT * FROM runs ORDER BY run;
+SELECT min(seconds) AS best_seconds, round(50000 / min(seconds)) AS entries_per_s FROM runs;
