@@ -4,9 +4,12 @@
  */
 #include "api_page.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
+
+#include "timefmt.h"
 
 static void
 copy_string(struct json_object *o, char *dst, size_t cap)
@@ -36,6 +39,39 @@ member(struct json_object *o, const char *key)
 	return NULL;
 }
 
+/* Bounces[0].ID (a JSON integer, or a string of digits) and the earliest BouncedAt of the page. */
+static void
+postmark_facts(struct json_object *bounces, bm_api_page *page)
+{
+	size_t		n = json_object_array_length(bounces);
+	struct json_object *id = member(json_object_array_get_idx(bounces, 0), "ID");
+
+	if (id != NULL && json_object_is_type(id, json_type_int))
+	{
+		/* json-c keeps integers up to 2^64 exact; an ID is never negative */
+		if (json_object_get_int64(id) >= 0)
+			snprintf(page->first_id, sizeof(page->first_id), "%lld", (long long) json_object_get_int64(id));
+	}
+	else if (id != NULL && json_object_is_type(id, json_type_string))
+	{
+		const char *s = json_object_get_string(id);
+		size_t		len = (size_t) json_object_get_string_len(id);
+
+		if (len > 0 && len < sizeof(page->first_id) && strspn(s, "0123456789") == len)
+			memcpy(page->first_id, s, len + 1);
+	}
+	for (size_t i = 0; i < n; i++)
+	{
+		struct json_object *t = member(json_object_array_get_idx(bounces, i), "BouncedAt");
+		int64_t		us;
+
+		if (t != NULL && json_object_is_type(t, json_type_string) &&
+			bm_time_parse(json_object_get_string(t), (size_t) json_object_get_string_len(t), &us) == BM_TIME_OK &&
+			(page->oldest_us < 0 || us < page->oldest_us))
+			page->oldest_us = us;
+	}
+}
+
 bool
 bm_api_page_read(const char *body, size_t len, bm_api_page *page)
 {
@@ -48,6 +84,8 @@ bm_api_page_read(const char *body, size_t len, bm_api_page *page)
 	page->total = -1;
 	page->next[0] = '\0';
 	page->message[0] = '\0';
+	page->first_id[0] = '\0';
+	page->oldest_us = -1;
 	if (body == NULL || len == 0 || len > (size_t) 0x7fffffff)
 		return false;
 	tok = json_tokener_new_ex(32);
@@ -81,7 +119,10 @@ bm_api_page_read(const char *body, size_t len, bm_api_page *page)
 		if ((v = member(root, "items")) != NULL && json_object_is_type(v, json_type_array))
 			page->items = (long) json_object_array_length(v);
 		else if ((v = member(root, "Bounces")) != NULL && json_object_is_type(v, json_type_array))
+		{
 			page->items = (long) json_object_array_length(v);
+			postmark_facts(v, page);
+		}
 		if ((v = member(root, "TotalCount")) != NULL && json_object_is_type(v, json_type_int))
 			page->total = (long) json_object_get_int64(v);
 		if ((v = member(member(root, "paging"), "next")) != NULL)

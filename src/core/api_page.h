@@ -1,7 +1,7 @@
 /*
  * api_page.h — what the sync needs to know about one provider API response body, without PostgreSQL:
- * how many entries the page holds, the total the provider reports, the next page's URL, and the message of
- * an error body.  Pure C on json-c (api_page.c); the entries themselves are parsed by the adapters.
+ * how many entries the page holds, the total the provider reports, the next page's URL, the message of
+ * an error body, and for Postmark the first bounce ID and the earliest bounce time (its paging window).  Pure C on json-c (api_page.c); the entries themselves are parsed by the adapters.
  */
 #ifndef BM_API_PAGE_H
 #define BM_API_PAGE_H
@@ -17,6 +17,9 @@ typedef struct bm_api_page
 	char		next[2048];		/* "paging"."next" (Mailgun), "" when absent or too long */
 	char		message[512];	/* error bodies: errors[0].message (SendGrid), "Message" (Postmark),
 								 * "message" (Mailgun); "" when none */
+	char		first_id[24];	/* Postmark: "Bounces"[0]."ID" as decimal digits, "" when absent */
+	long long	oldest_us;		/* Postmark: the earliest "BouncedAt" of the page, microseconds since
+								 * 1970 UTC; -1 when no entry has a readable one */
 } bm_api_page;
 
 /* Reads body[0..len); false when it is not one complete JSON value (then *page says nothing). */

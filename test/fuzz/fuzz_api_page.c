@@ -13,7 +13,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (bm_api_page_read((const char *) data, size, &page))
 	{
 		/* the strings are always terminated within their buffers */
-		if (strlen(page.next) >= sizeof(page.next) || strlen(page.message) >= sizeof(page.message))
+		if (strlen(page.next) >= sizeof(page.next) || strlen(page.message) >= sizeof(page.message) ||
+			strlen(page.first_id) >= sizeof(page.first_id))
 			__builtin_trap();
 	}
 	return 0;

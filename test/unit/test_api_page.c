@@ -57,3 +57,28 @@ TEST(api_page_not_json)
 		CHECK(!bm_api_page_read(deep, sizeof(deep), &pg));
 	}
 }
+
+TEST(api_page_postmark_window_facts)
+{
+	CHECK(rd("{\"TotalCount\": 3, \"Bounces\": ["
+			 "{\"ID\": 9007199254740995, \"BouncedAt\": \"2026-01-01T00:00:02.0000000Z\"},"
+			 "{\"ID\": 9007199254740994, \"BouncedAt\": \"2025-12-31T19:00:00.5-05:00\"},"
+			 "{\"ID\": 9007199254740993, \"BouncedAt\": \"not a time\"}]}"));
+	CHECK_STR(pg.first_id, "9007199254740995");
+	/* 2025-12-31T19:00:00.5-05:00 is 2026-01-01T00:00:00.5Z, the earliest readable one */
+	CHECK_INT(pg.oldest_us, 1767225600500000LL);
+	CHECK(rd("{\"TotalCount\": 0, \"Bounces\": []}"));
+	CHECK_STR(pg.first_id, "");
+	CHECK_INT(pg.oldest_us, -1);
+	/* string IDs of digits are taken, anything else is not */
+	CHECK(rd("{\"Bounces\": [{\"ID\": \"42\"}]}"));
+	CHECK_STR(pg.first_id, "42");
+	CHECK(rd("{\"Bounces\": [{\"ID\": \"4 2\"}]}"));
+	CHECK_STR(pg.first_id, "");
+	CHECK(rd("{\"Bounces\": [{\"ID\": -1}]}"));
+	CHECK_STR(pg.first_id, "");
+	/* SendGrid lists say nothing about it */
+	CHECK(rd("[{\"created\": 1, \"email\": \"a@x.org\"}]"));
+	CHECK_STR(pg.first_id, "");
+	CHECK_INT(pg.oldest_us, -1);
+}
