@@ -1,7 +1,8 @@
 -- ingest.sql — throughput of bounce_mgmt.ingest() on 1,000,000 SendGrid Event Webhook events shaped like
 -- the fixtures (45 % processed, 45 % delivered, 10 % bounces: user unknown and blocked), in batches of
 -- 1,000 and of 100,000, against (a) a plain SQL function doing jsonb_array_elements + INSERT ... ON CONFLICT
--- DO NOTHING into the same tables (same classification, same per-address and counter upserts) and (b) COPY
+-- DO NOTHING into the same tables (same classification; per-address, counter, total and suppression upserts,
+-- with fewer columns than ingest() fills) and (b) COPY
 -- of the already-flattened event rows (the practical ceiling: events only).  Each run starts from empty
 -- tables in a fresh backend; peak memory is the backend's VmHWM (peak resident set, shared buffers
 -- included) read from /proc after the run.
@@ -89,6 +90,25 @@ WITH e AS (
         hard_bounces = a.hard_bounces + excluded.hard_bounces, soft_bounces = a.soft_bounces + excluded.soft_bounces,
         last_reason = coalesce(excluded.last_reason, a.last_reason),
         last_delivered_at = GREATEST(a.last_delivered_at, excluded.last_delivered_at)
+), rc AS (
+    INSERT INTO bounce_mgmt.daily_reason_counts AS c (day, provider, domain, reason, n)
+    SELECT (occurred_at AT TIME ZONE 'UTC')::date, provider, domain, reason, count(*)
+      FROM ins WHERE event_type = 'bounce' GROUP BY 1, 2, 3, 4
+    ON CONFLICT (day, provider, domain, reason) DO UPDATE SET n = c.n + excluded.n
+), tot AS (
+    INSERT INTO bounce_mgmt.daily_totals AS t (day, source, sent, delivered, hard, soft)
+    SELECT (occurred_at AT TIME ZONE 'UTC')::date, provider::text,
+           count(*) FILTER (WHERE event_type = 'sent'), count(*) FILTER (WHERE event_type = 'delivered'),
+           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'hard'),
+           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'soft')
+      FROM ins GROUP BY 1, 2
+    ON CONFLICT (day, source) DO UPDATE SET sent = t.sent + excluded.sent, delivered = t.delivered + excluded.delivered,
+        hard = t.hard + excluded.hard, soft = t.soft + excluded.soft
+), sup AS (
+    INSERT INTO bounce_mgmt.suppressions AS s (email, domain, cause, reason)
+    SELECT email, min(domain), 'hard_bounce', min(reason) FROM ins
+     WHERE event_type = 'bounce' AND bounce_class = 'hard' GROUP BY email
+    ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING
 ), cnt AS (
     INSERT INTO bounce_mgmt.daily_counts AS c (day, provider, domain, sent, delivered, hard, soft)
     SELECT (occurred_at AT TIME ZONE 'UTC')::date, provider, domain,

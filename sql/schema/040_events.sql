@@ -36,7 +36,7 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.events_event_id_seq', ''
 CREATE TABLE @extschema@.events (
     event_id            bigint NOT NULL,
     provider            @extschema@.provider NOT NULL,
-    provider_event_id   text NOT NULL,
+    provider_event_id   text COLLATE "C" NOT NULL,
     occurred_at         timestamptz NOT NULL,
     event_type          @extschema@.event_type NOT NULL,
     email               text NOT NULL,
