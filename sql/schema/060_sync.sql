@@ -5,7 +5,8 @@
 CREATE TABLE @extschema@.provider_accounts (
     name           text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9_.-]{1,63}$'),
     provider       @extschema@.provider NOT NULL CHECK (provider IN ('sendgrid', 'postmark', 'mailgun')),
-    base_url       text NOT NULL CHECK (base_url ~ '^https?://[^[:space:]]+$'),
+    -- http(s) only, and no user info: the key goes in a header, and URLs appear in messages
+    base_url       text NOT NULL CHECK (base_url ~ '^https?://[^/@?#[:space:]]+(/[^?#[:space:]]*)?$'),
     api_key        text NOT NULL,
     options        jsonb NOT NULL DEFAULT '{}',
     last_synced_at timestamptz,
@@ -21,22 +22,53 @@ COMMENT ON COLUMN @extschema@.provider_accounts.last_synced_at IS
     'the sync cursor: the next sync asks for entries since this time; it moves only when a sync commits';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.provider_accounts', '');
 
--- The provider's public API host when base_url is omitted.
-CREATE FUNCTION @extschema@.provider_accounts_default_url() RETURNS trigger
+-- Checks a row before the constraints do (and fills in the provider's public API host when base_url is
+-- omitted): a failed CHECK or NOT NULL constraint would print the whole row, key included, in its DETAIL
+-- and in the server log.  These errors name the column, never the key.
+CREATE FUNCTION @extschema@.provider_accounts_check() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     AS $$
 BEGIN
-    IF NEW.base_url IS NULL THEN
+    IF NEW.name IS NULL OR NEW.name !~ '^[A-Za-z0-9_.-]{1,63}$' THEN
+        RAISE EXCEPTION 'invalid provider account name: %', coalesce('"' || NEW.name || '"', 'NULL')
+              USING ERRCODE = 'invalid_parameter_value',
+                    HINT = '1 to 63 letters, digits, "_", "." or "-".';
+    END IF;
+    IF NEW.provider IS NULL OR NEW.provider NOT IN ('sendgrid', 'postmark', 'mailgun') THEN
+        RAISE EXCEPTION 'provider account "%": provider % has no API sync', NEW.name, coalesce(NEW.provider::text, 'NULL')
+              USING ERRCODE = 'invalid_parameter_value', HINT = 'Supported: sendgrid, postmark, mailgun.';
+    END IF;
+    IF NEW.base_url IS NULL AND TG_OP = 'INSERT' THEN
         NEW.base_url := CASE NEW.provider WHEN 'sendgrid' THEN 'https://api.sendgrid.com'
                                           WHEN 'postmark' THEN 'https://api.postmarkapp.com'
                                           WHEN 'mailgun' THEN 'https://api.mailgun.net' END;
     END IF;
+    IF NEW.base_url IS NULL OR NEW.base_url !~ '^https?://[^/@?#[:space:]]+(/[^?#[:space:]]*)?$' THEN
+        RAISE EXCEPTION 'provider account "%": invalid base_url', NEW.name
+              USING ERRCODE = 'invalid_parameter_value',
+                    DETAIL = CASE WHEN NEW.base_url ~ '^[a-z]+://[^/]*@' THEN 'It holds user info (the key goes in a header, never in the URL).'
+                                  ELSE 'base_url: ' || coalesce(NEW.base_url, 'NULL') END,
+                    HINT = 'An http:// or https:// URL without user info, query or fragment, e.g. https://api.sendgrid.com.';
+    END IF;
+    IF NEW.api_key IS NULL OR NEW.api_key = '' THEN
+        RAISE EXCEPTION 'provider account "%": api_key is empty', NEW.name
+              USING ERRCODE = 'not_null_violation';
+    END IF;
+    NEW.options := coalesce(NEW.options, '{}');
+    IF pg_catalog.jsonb_typeof(NEW.options) <> 'object' THEN
+        RAISE EXCEPTION 'provider account "%": options must be a JSON object', NEW.name
+              USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NEW.provider = 'mailgun' AND coalesce(NEW.options ->> 'domain', '') !~ '^[A-Za-z0-9.-]+$' THEN
+        RAISE EXCEPTION 'Mailgun account "%" needs its sending domain in options', NEW.name
+              USING ERRCODE = 'invalid_parameter_value', HINT = 'options => ''{"domain": "mg.example.com"}''';
+    END IF;
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER provider_accounts_default_url BEFORE INSERT ON @extschema@.provider_accounts
-    FOR EACH ROW EXECUTE FUNCTION @extschema@.provider_accounts_default_url();
+CREATE TRIGGER provider_accounts_check BEFORE INSERT OR UPDATE ON @extschema@.provider_accounts
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.provider_accounts_check();
 
 CREATE VIEW @extschema@.provider_accounts_public AS
     SELECT name, provider, base_url, options, last_synced_at, last_sync, created_at,
@@ -118,6 +150,7 @@ BEGIN
               FOR UPDATE SKIP LOCKED
     LOOP
         BEGIN
+            -- false: the provider no longer lists the address, which is as good as removed
             PERFORM @extschema@.provider_remove(r.account, r.email);
             UPDATE @extschema@.provider_removals SET done_at = now(), attempts = attempts + 1, last_error = NULL
              WHERE removal_id = r.removal_id;

@@ -20,6 +20,7 @@ typedef struct bm_http_request
 	const char *basic_user;		/* HTTP basic auth (Mailgun: "api" and the key), or NULL */
 	const char *basic_password;
 	const char *what;			/* for messages: "SendGrid bounces list" */
+	bool		not_found_ok;	/* a 404 is an answer (status 404, empty body), not an error */
 } bm_http_request;
 
 typedef struct bm_http_response
@@ -31,8 +32,9 @@ typedef struct bm_http_response
 
 /*
  * Performs the request, retrying 429 (after Retry-After / X-RateLimit-Reset, up to
- * bounce_mgmt.http_max_wait seconds in total) and 5xx / connection failures (bounce_mgmt.http_retries
- * times, backing off).  Returns the final 2xx response; raises an ERROR for the rest: 57014 when
+ * bounce_mgmt.http_max_wait seconds in total) and 5xx / transient connection failures
+ * (bounce_mgmt.http_retries times, backing off), and following up to bounce_mgmt.http_max_redirects
+ * redirects that stay on the URL's origin (scheme, host, port; another one is an error).  Returns the final 2xx response; raises an ERROR for the rest: 57014 when
  * cancelled, 08001 when the server cannot be reached, 08006 for lasting 5xx, 53400 for lasting 429,
  * 28000 for 401/403 and 22023 for other 4xx — with the provider's message when its body carries one.
  */

@@ -7,6 +7,7 @@
 
 #include "bm_pg.h"
 #include "http.h"
+#include "sync.h"
 
 PG_MODULE_MAGIC;
 
@@ -16,4 +17,5 @@ _PG_init(void)
 	bm_rules_init();
 	bm_ingest_init();
 	bm_http_init();
+	bm_sync_init();
 }

@@ -14,17 +14,33 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "pgtime.h"
+#include "utils/guc.h"
 #include "utils/timestamp.h"
 
 #include "api_page.h"
+#include "api_url.h"
 #include "bm_pg.h"
 #include "http.h"
 #include "ingest.h"
+#include "sync.h"
 
 PG_FUNCTION_INFO_V1(bm_sync_sql);
 PG_FUNCTION_INFO_V1(bm_provider_remove_sql);
 
 #define PAGE_SIZE 500
+#define POSTMARK_MAX_OFFSET 10000	/* Postmark: count + offset may not pass 10,000 */
+
+static int	sync_overlap = 300;		/* seconds the cursor is moved back (late-listed entries) */
+
+void
+bm_sync_init(void)
+{
+	DefineCustomIntVariable("bounce_mgmt.sync_overlap",
+							"Seconds before the account's cursor a sync asks for again (entries the provider lists late).",
+							"Entries already stored are counted as duplicates, not stored twice.",
+							&sync_overlap, 300, 0, 86400, PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+}
 
 typedef struct account
 {
@@ -149,13 +165,23 @@ authorize(const account *acc, bm_http_request *req, const char *what)
 	}
 }
 
+/* t as Postmark's dates are read: local time in US Eastern, to the second (rounded up when `up`). */
 static char *
-iso_utc(TimestampTz t)
+postmark_time(TimestampTz t, bool up)
 {
+	static pg_tz *eastern = NULL;
 	pg_time_t	s = timestamptz_to_time_t(t);
-	struct pg_tm *tm = pg_gmtime(&s);
+	struct pg_tm *tm;
 	char		buf[32];
 
+	if (up && t % USECS_PER_SEC != 0)
+		s++;
+	if (eastern == NULL && (eastern = pg_tzset("America/New_York")) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIG_FILE_ERROR),
+				 errmsg("time zone \"America/New_York\" is not available"),
+				 errdetail("Postmark reads fromdate and todate in US Eastern time.")));
+	tm = pg_localtime(&s, eastern);
 	pg_strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", tm);
 	return pstrdup(buf);
 }
@@ -189,7 +215,10 @@ fetch_page(const account *acc, const char *url, const char *what, sync_totals *t
 	memset(&opts, 0, sizeof(opts));
 	opts.provider = acc->provider;
 	opts.source = source;
-	opts.all_or_nothing = true;
+	/* a page that is not JSON or not the provider's shape stores nothing (ERROR); a single bad entry is
+	 * kept in ingest_errors with its reason (counted as quarantined) so one odd entry at the provider
+	 * cannot block every later sync of the account */
+	opts.all_or_nothing = false;
 	if (page->items > 0)
 	{
 		bm_ingest_payload(resp.body.data, resp.body.len, &opts, &res);
@@ -215,18 +244,20 @@ sync_sendgrid(const account *acc, bool have_since, TimestampTz since, TimestampT
 	for (int l = 0; l < 2; l++)
 	{
 		char	   *what = psprintf("SendGrid %s list", lists[l]);
+		char	   *window;
 
+		/* end_time fixes the list while we page through it; what is listed later is the next sync's */
+		if (have_since)
+			window = psprintf("&start_time=%lld&end_time=%lld", (long long) timestamptz_to_time_t(since),
+							  (long long) timestamptz_to_time_t(now));
+		else
+			window = psprintf("&end_time=%lld", (long long) timestamptz_to_time_t(now));
 		for (long offset = 0;; offset += PAGE_SIZE)
 		{
 			bm_api_page page;
-			char	   *url;
+			char	   *url = psprintf("%s/v3/suppression/%s?limit=%d&offset=%ld%s", acc->base_url, lists[l],
+									   PAGE_SIZE, offset, window);
 
-			if (have_since)
-				url = psprintf("%s/v3/suppression/%s?limit=%d&offset=%ld&start_time=%lld&end_time=%lld",
-							   acc->base_url, lists[l], PAGE_SIZE, offset,
-							   (long long) timestamptz_to_time_t(since), (long long) timestamptz_to_time_t(now));
-			else
-				url = psprintf("%s/v3/suppression/%s?limit=%d&offset=%ld", acc->base_url, lists[l], PAGE_SIZE, offset);
 			if (fetch_page(acc, url, what, tot, &page) < PAGE_SIZE)
 				break;
 			pfree(url);
@@ -234,24 +265,67 @@ sync_sendgrid(const account *acc, bool have_since, TimestampTz since, TimestampT
 	}
 }
 
+/*
+ * Postmark pages with count/offset, but count + offset may not pass 10,000: past that, the window's upper
+ * end (todate) moves down to the earliest bounce seen so far and paging starts again at offset 0.  That
+ * relies on Postmark listing the newest bounces first, which every page is checked for.
+ */
 static void
-sync_postmark(const account *acc, bool have_since, TimestampTz since, sync_totals *tot)
+sync_postmark(const account *acc, bool have_since, TimestampTz since, TimestampTz now, sync_totals *tot)
 {
-	for (long offset = 0;; offset += PAGE_SIZE)
-	{
-		bm_api_page page;
-		char	   *url;
-		long		n;
+	char	   *from = have_since ? psprintf("&fromdate=%s", postmark_time(since, false)) : pstrdup("");
+	TimestampTz upper = now;
 
-		if (have_since)
-			url = psprintf("%s/bounces?count=%d&offset=%ld&fromdate=%s", acc->base_url, PAGE_SIZE, offset,
-						   iso_utc(since));
-		else
-			url = psprintf("%s/bounces?count=%d&offset=%ld", acc->base_url, PAGE_SIZE, offset);
-		n = fetch_page(acc, url, "Postmark bounces", tot, &page);
-		if (n < PAGE_SIZE || (page.total >= 0 && offset + n >= page.total))
-			break;
-		pfree(url);
+	for (;;)
+	{
+		char	   *to = postmark_time(upper, true);
+		long long	oldest = -1;
+		bool		ordered = true;
+
+		for (long offset = 0;; offset += PAGE_SIZE)
+		{
+			bm_api_page page;
+			long		n;
+			char	   *url;
+
+			if (offset + PAGE_SIZE > POSTMARK_MAX_OFFSET)
+			{
+				TimestampTz next;
+
+				if (!ordered || oldest < 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("Postmark bounces: more than %d bounces up to %s, and the pages are not newest first",
+									POSTMARK_MAX_OFFSET, to),
+							 errdetail("Postmark returns at most %d bounces per query; a narrower time window needs the newest-first order.",
+									   POSTMARK_MAX_OFFSET),
+							 errhint("Sync with a later since, in steps.")));
+				/* the earliest BouncedAt seen (unix microseconds) as a timestamptz */
+				next = (TimestampTz) oldest -
+					((TimestampTz) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * USECS_PER_SEC);
+				if (next + USECS_PER_SEC > upper)
+					ereport(ERROR,
+							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							 errmsg("Postmark bounces: more than %d bounces within one second (up to %s)",
+									POSTMARK_MAX_OFFSET, to),
+							 errdetail("Postmark's dates have a resolution of one second; the list cannot be paged further.")));
+				ereport(NOTICE,
+						(errmsg("bounce_mgmt sync %s: Postmark allows %d bounces per query; continuing with bounces up to %s (US Eastern)",
+								acc->name, POSTMARK_MAX_OFFSET, postmark_time(next, true))));
+				upper = next;
+				break;
+			}
+			url = psprintf("%s/bounces?count=%d&offset=%ld%s&todate=%s", acc->base_url, PAGE_SIZE, offset,
+						   from, to);
+			n = fetch_page(acc, url, "Postmark bounces", tot, &page);
+			if (!page.newest_first)
+				ordered = false;
+			if (page.oldest_us >= 0 && (oldest < 0 || page.oldest_us < oldest))
+				oldest = page.oldest_us;
+			if (n < PAGE_SIZE || (page.total >= 0 && offset + n >= page.total))
+				return;
+			pfree(url);
+		}
 	}
 }
 
@@ -260,16 +334,16 @@ sync_mailgun(const account *acc, sync_totals *tot)
 {
 	char	   *escaped = bm_http_escape(acc->domain);
 	char	   *url = psprintf("%s/v3/%s/bounces?limit=%d", acc->base_url, escaped, PAGE_SIZE);
-	size_t		base_len = strlen(acc->base_url);
 
 	for (int guard = 0; guard < 100000; guard++)
 	{
 		bm_api_page page;
 
-		if (fetch_page(acc, url, "Mailgun bounces", tot, &page) <= 0 || page.next[0] == '\0')
+		if (fetch_page(acc, url, "Mailgun bounces", tot, &page) <= 0 || page.next[0] == '\0' ||
+			strcmp(page.next, url) == 0)
 			break;
-		/* follow paging.next only within the account's base URL: the key must not go to another host */
-		if (strncmp(page.next, acc->base_url, base_len) != 0 || (page.next[base_len] != '/' && page.next[base_len] != '\0'))
+		/* follow paging.next only on the account's own host: the key must not go anywhere else */
+		if (!bm_url_same_origin(page.next, acc->base_url))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("Mailgun bounces: the next page is outside the account's base URL"),
@@ -305,7 +379,7 @@ bm_sync_sql(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(1))
 		since = PG_GETARG_TIMESTAMPTZ(1);
 	else if (acc->has_cursor)
-		since = acc->cursor;
+		since = acc->cursor - (TimestampTz) sync_overlap * USECS_PER_SEC;	/* dedupe drops the repeats */
 
 	switch (acc->provider)
 	{
@@ -313,7 +387,7 @@ bm_sync_sql(PG_FUNCTION_ARGS)
 			sync_sendgrid(acc, have_since, since, now, &tot);
 			break;
 		case BM_PROVIDER_POSTMARK:
-			sync_postmark(acc, have_since, since, &tot);
+			sync_postmark(acc, have_since, since, now, &tot);
 			break;
 		case BM_PROVIDER_MAILGUN:
 			sync_mailgun(acc, &tot);
@@ -350,33 +424,38 @@ bm_sync_sql(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
-/* The newest Postmark bounce ID stored for the address (Postmark activates bounces by ID). */
+/*
+ * Postmark activates a bounce by its ID: the inactive bounce of the address as the API lists it now
+ * (emailFilter matches substrings; the exact address is picked out), else NULL.
+ */
 static char *
-postmark_bounce_id(const char *email)
+postmark_inactive_bounce(const account *acc, const char *email)
 {
-	Datum		arg = CStringGetTextDatum(email);
-	Oid			argtype = TEXTOID;
-	MemoryContext outer = CurrentMemoryContext;
-	char	   *id = NULL;
-	int			rc;
+	bm_http_request req;
+	bm_http_response resp;
+	char		id[24];
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "bounce_mgmt: SPI_connect failed");
-	rc = SPI_execute_with_args("SELECT provider_event_id FROM " BM_SCHEMA ".events"
-							   " WHERE provider = 'postmark' AND email = $1 AND event_type = 'bounce'"
-							   "   AND provider_event_id ~ '^[0-9]+$' ORDER BY occurred_at DESC LIMIT 1",
-							   1, &argtype, &arg, NULL, true, 1);
-	if (rc == SPI_OK_SELECT && SPI_processed == 1)
-	{
-		char	   *v = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-
-		id = MemoryContextStrdup(outer, v);
-	}
-	SPI_finish();
-	return id;
+	authorize(acc, &req, "Postmark bounce lookup");
+	req.method = "GET";
+	req.url = psprintf("%s/bounces?count=500&offset=0&inactive=true&emailFilter=%s", acc->base_url,
+					   bm_http_escape(email));
+	bm_http_perform(&req, &resp);
+	if (strstr(resp.content_type, "json") == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("Postmark bounce lookup: the provider answered with %s, not JSON",
+						resp.content_type[0] ? resp.content_type : "no content type"),
+				 errdetail("GET %s", req.url)));
+	if (bm_api_page_postmark_inactive_id(resp.body.data, resp.body.len, email, id, sizeof(id)))
+		return pstrdup(id);
+	return NULL;
 }
 
-/* provider_remove(account text, email text): takes the address off the provider's bounce list. */
+/*
+ * provider_remove(account text, email text): takes the address off the provider's bounce list.  True when
+ * removed; false when the provider does not list it (a 404, or no inactive Postmark bounce) — done either
+ * way.  Any other failure is an ERROR (retry_provider_removals() records it and tries again later).
+ */
 Datum
 bm_provider_remove_sql(PG_FUNCTION_ARGS)
 {
@@ -390,6 +469,10 @@ bm_provider_remove_sql(PG_FUNCTION_ARGS)
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("account and email must not be NULL")));
 	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	email = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	if (email[0] == '\0' || strchr(email, '@') == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid email address: \"%s\"", email)));
 	acc = load_account(name, false);
 	switch (acc->provider)
 	{
@@ -400,13 +483,13 @@ bm_provider_remove_sql(PG_FUNCTION_ARGS)
 			break;
 		case BM_PROVIDER_POSTMARK:
 			{
-				char	   *id = postmark_bounce_id(email);
+				char	   *id = postmark_inactive_bounce(acc, email);
 
 				if (id == NULL)
-					ereport(ERROR,
-							(errcode(ERRCODE_NO_DATA_FOUND),
-							 errmsg("no Postmark bounce is stored for \"%s\"", email),
-							 errhint("Postmark reactivates a bounce by its ID: sync the account first.")));
+				{
+					forget_key(acc);
+					PG_RETURN_BOOL(false);	/* nothing inactive to activate */
+				}
 				authorize(acc, &req, "Postmark bounce activation");
 				req.method = "PUT";
 				req.url = psprintf("%s/bounces/%s/activate", acc->base_url, id);
@@ -423,8 +506,9 @@ bm_provider_remove_sql(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("removal is not available for %s accounts", bm_provider_name(acc->provider))));
 	}
+	req.not_found_ok = true;
 	bm_http_perform(&req, &resp);
 	forget_key(acc);
 	pfree(resp.body.data);
-	PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(resp.status != 404);
 }

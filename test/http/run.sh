@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh — sync() and provider removals against test/http/server.py on 127.0.0.1 (never the internet):
 # starts the server on a free port, runs test/http/sync.sql in a scratch database of the current server
-# with psql, and compares the output (the port replaced by PORT) with test/http/expected/sync.out.
+# with psql, and compares the output (the port replaced by PORT, the times in query strings by T) with
+# test/http/expected/sync.out; then cancels a sync in flight with pg_cancel_backend.
 # Needs PGHOST/PGPORT/PGUSER of a server with the extension installed (run inside the throwaway cluster).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,7 +18,9 @@ port=$(cat "$work/port")
 db=bm_http
 command psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 command psql -X -a -q -d "$db" -v port="$port" -f "$here/sync.sql" 2>&1 \
-	| sed -e "s/127\.0\.0\.1:$port/127.0.0.1:PORT/g" -e 's/^psql:[^ ]*sync.sql:[0-9]*: //' > "$work/sync.out" || true
+	| sed -e "s/127\.0\.0\.1:$port/127.0.0.1:PORT/g" -e "s/localhost:$port/localhost:PORT/g" \
+		-e 's/^psql:[^ ]*sync.sql:[0-9]*: //' \
+		-e 's/\(start_time\|end_time\)=[0-9]*/\1=T/g' -e 's/\(fromdate\|todate\)=[0-9T:-]*/\1=T/g' > "$work/sync.out" || true
 mkdir -p "$here/results"
 cp "$work/sync.out" "$here/results/sync.out"
 if ! diff -u "$here/expected/sync.out" "$here/results/sync.out" > "$here/results/sync.diff"; then
@@ -30,4 +33,23 @@ if grep -q "secret-key" "$work/server.log" \
 	|| grep -E '^(ERROR|WARNING|NOTICE|DETAIL|HINT|CONTEXT)' "$here/results/sync.out" | grep -q "secret-key"; then
 	echo "FAIL: an API key appeared in a message or a log"; exit 1
 fi
+
+# a query cancel (pg_cancel_backend) stops a transfer in progress within a second, with SQLSTATE 57014;
+# meanwhile pg_stat_activity shows the account's name, never its key
+command psql -X -q -d "$db" -c "INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key)
+	VALUES ('cancel-me', 'sendgrid', 'http://127.0.0.1:$port/slow=10', 'SG.secret-key-cancel')"
+command psql -X -q -d "$db" -v VERBOSITY=sqlstate -c "SELECT * FROM bounce_mgmt.sync('cancel-me')" > "$work/cancel.out" 2>&1 &
+client=$!
+sleep 1
+seen=$(command psql -X -At -d "$db" -c "SELECT count(*) FILTER (WHERE query LIKE '%cancel-me%'),
+	count(*) FILTER (WHERE query LIKE '%secret-key%') FROM pg_stat_activity WHERE pid <> pg_backend_pid()")
+t0=$(date +%s%N)
+command psql -X -At -d "$db" -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+	WHERE query LIKE '%sync(''cancel-me'')%' AND pid <> pg_backend_pid()" > /dev/null
+wait $client || true
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+if [ "$seen" != "1|0" ] || ! grep -q "57014" "$work/cancel.out" || [ "$ms" -gt 1500 ]; then
+	echo "FAIL: cancel during a transfer (pg_stat_activity: $seen, after ${ms} ms):"; cat "$work/cancel.out"; exit 1
+fi
+echo "cancel: the transfer stopped ${ms} ms after pg_cancel_backend with $(tr -d '\n' < "$work/cancel.out")"
 echo "sync tests passed (local server on 127.0.0.1:$port)"

@@ -16,6 +16,13 @@ An account's base URL selects a scenario:  http://127.0.0.1:PORT/<scenario>/...
   401           401 with SendGrid's error body
   truncated     the body stops in the middle of the JSON
   html          200 with text/html and an HTML body
+  badentry      like ok, but the first entry of every SendGrid page has an invalid status code
+  429date=<k>   like 429=<k>, with Retry-After as an HTTP date (2 s ahead) and no X-RateLimit-Reset
+  redirect      every request answers 302 to the same path under /ok on this host (same origin)
+  redirect-away every request answers 302 to the same path on "localhost" (another origin)
+Postmark's lists come newest first; fromdate/todate are read in US Eastern time, as Postmark does, and
+count + offset past 10,000 is refused with 422, as Postmark does.  DELETEs of an address starting with
+"missing" answer 404 (not listed).  GET /bounces honours inactive=true and emailFilter (a substring).
 Counters of the 429=/500= scenarios are kept per scenario (GET /reset clears them).
 Endpoints: SendGrid GET /v3/suppression/bounces|blocks (limit, offset, start_time, end_time) and
 DELETE /v3/suppression/bounces/<email>; Postmark GET /bounces (count, offset, fromdate) and
@@ -28,15 +35,24 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import datetime, timezone
+from email.utils import formatdate
 from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 COUNTERS = {}
 LOCK = threading.Lock()
 BASE_TIME = 1767225600  # 2026-01-01T00:00:00Z
+EASTERN = ZoneInfo("America/New_York")
 
 
 def entry_email(i):
     return "bounced%d@example.org" % i
+
+
+def eastern_to_unix(text):
+    """Postmark's fromdate/todate: a local date-time in US Eastern time."""
+    return int(datetime.fromisoformat(text).replace(tzinfo=EASTERN).timestamp())
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -59,6 +75,21 @@ class Handler(BaseHTTPRequestHandler):
         """Applies the scenario's failure mode; returns True when the request was answered."""
         if scenario.startswith("slow="):
             time.sleep(float(scenario[5:]))
+        if scenario in ("redirect", "redirect-away"):
+            host = self.headers.get("Host")
+            if scenario == "redirect-away":
+                host = "localhost:" + host.rsplit(":", 1)[1]
+            rest = self.path[len("/" + scenario):]
+            self.send(302, "", headers={"Location": "http://%s/ok%s" % (host, rest)})
+            return True
+        if scenario.startswith("429date="):
+            with LOCK:
+                COUNTERS[scenario] = COUNTERS.get(scenario, 0) + 1
+                seen = COUNTERS[scenario]
+            if seen <= int(scenario[8:]):
+                self.send(429, '{"errors":[{"field":null,"message":"too many requests"}]}',
+                          headers={"Retry-After": formatdate(time.time() + 2, usegmt=True)})
+                return True
         if scenario in ("429forever",) or scenario.startswith("429=") or scenario == "500forever" \
                 or scenario.startswith("500="):
             with LOCK:
@@ -106,20 +137,33 @@ class Handler(BaseHTTPRequestHandler):
             blocks = rest[2] == "blocks"
             total = self.total(scenario, blocks)
             limit, offset = int(q.get("limit", 500)), int(q.get("offset", 0))
+            # entry i was created at BASE_TIME + i; start_time/end_time select by it (both inclusive)
+            lo = max(0, int(q["start_time"]) - BASE_TIME) if "start_time" in q else 0
+            hi = min(total, int(q["end_time"]) - BASE_TIME + 1) if "end_time" in q else total
+            listed = range(lo, max(lo, hi))
             items = [{"created": BASE_TIME + i, "email": entry_email(i),
                       "reason": ("unable to resolve MX record for example.org: servfail" if blocks
                                  else "550 5.1.1 The email account that you tried to reach does not exist."),
                       "status": "4.0.0" if blocks else "5.1.1"}
-                     for i in range(offset, min(offset + limit, total))]
+                     for i in listed[offset:offset + limit]]
+            if scenario == "badentry" and items:
+                items[0]["status"] = "bogus"
             return self.page(scenario, json.dumps(items))
         if rest == ["bounces"]:
             count, offset = int(q.get("count", 500)), int(q.get("offset", 0))
+            if count + offset > 10000:
+                return self.send(422, '{"ErrorCode": 600, "Message": "Count + Offset may not exceed 10,000."}')
+            # bounce i happened at BASE_TIME + i; newest first; dates in US Eastern time, both inclusive
+            lo = max(0, eastern_to_unix(q["fromdate"]) - BASE_TIME) if "fromdate" in q else 0
+            hi = min(total, eastern_to_unix(q["todate"]) - BASE_TIME + 1) if "todate" in q else total
+            listed = [i for i in range(max(lo, hi) - 1, lo - 1, -1)
+                      if "emailFilter" not in q or q["emailFilter"] in entry_email(i)]
             items = [{"ID": 9007199254740993 + i, "Type": "HardBounce", "TypeCode": 1, "Email": entry_email(i),
-                      "BouncedAt": time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime(BASE_TIME + i)),
+                      "BouncedAt": datetime.fromtimestamp(BASE_TIME + i, EASTERN).isoformat(),
                       "Details": "smtp;550 5.1.1 The email account that you tried to reach does not exist.",
                       "Inactive": True, "CanActivate": True}
-                     for i in range(offset, min(offset + count, total))]
-            return self.page(scenario, json.dumps({"TotalCount": total, "Bounces": items}))
+                     for i in listed[offset:offset + count]]
+            return self.page(scenario, json.dumps({"TotalCount": len(listed), "Bounces": items}))
         if len(rest) == 3 and rest[0] == "v3" and rest[2] == "bounces":
             limit = int(q.get("limit", 100))
             start = int(q.get("page", "0") or 0)
@@ -140,6 +184,9 @@ class Handler(BaseHTTPRequestHandler):
         if not segs or self.scenario_gate(segs[0]):
             return
         rest = segs[1:]
+        if len(rest) == 4 and rest[3].startswith("missing"):
+            return self.send(404, '{"errors":[{"field":null,"message":"not found"}]}' if rest[0] == "v3" and
+                             rest[1] == "suppression" else '{"message":"Address not found in bounces table"}')
         if rest[:3] == ["v3", "suppression", "bounces"] and len(rest) == 4:
             return self.send(204, "")
         if len(rest) == 4 and rest[0] == "v3" and rest[2] == "bounces":

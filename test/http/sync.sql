@@ -17,20 +17,44 @@ INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key, op
     ('sg-401',      'sendgrid', :'base' || '/401',        'SG.secret-key-8', '{}'),
     ('sg-truncated','sendgrid', :'base' || '/truncated',  'SG.secret-key-9', '{}'),
     ('sg-html',     'sendgrid', :'base' || '/html',       'SG.secret-key-10', '{}'),
-    ('sg-slow',     'sendgrid', :'base' || '/slow=5',     'SG.secret-key-11', '{}');
+    ('sg-slow',     'sendgrid', :'base' || '/slow=5',     'SG.secret-key-11', '{}'),
+    ('pm-big',      'postmark', :'base' || '/n=12000',    'pm-secret-key-13', '{}'),
+    ('sg-bad',      'sendgrid', :'base' || '/badentry',   'SG.secret-key-14', '{}'),
+    ('sg-429date',  'sendgrid', :'base' || '/429date=1',  'SG.secret-key-15', '{}'),
+    ('sg-redirect', 'sendgrid', :'base' || '/redirect',   'SG.secret-key-16', '{}'),
+    ('pm-away',     'postmark', :'base' || '/redirect-away', 'pm-secret-key-17', '{}');
 INSERT INTO bounce_mgmt.provider_accounts (name, provider, api_key) VALUES ('sg-default', 'sendgrid', 'SG.secret-key-12');
 SELECT name, provider, base_url, has_key FROM bounce_mgmt.provider_accounts_public ORDER BY name;
+-- bad rows are refused with errors that never show the key (a failed constraint would print the row):
+-- a key in the URL (URLs appear in messages), anything but http(s), no key, a Mailgun account without
+-- its domain, a provider without an API sync
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key, options)
+VALUES ('userinfo', 'mailgun', 'https://api:secret-key-0@api.mailgun.net', 'secret-key-0', '{"domain": "mg.example.org"}');
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key)
+VALUES ('ftp', 'sendgrid', 'ftp://api.sendgrid.com', 'SG.secret-key-0');
+INSERT INTO bounce_mgmt.provider_accounts (name, provider) VALUES ('nokey', 'postmark');
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, api_key) VALUES ('mg2', 'mailgun', 'secret-key-0');
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, api_key) VALUES ('ses', 'ses', 'secret-key-0');
+UPDATE bounce_mgmt.provider_accounts SET base_url = 'https://api.sendgrid.com/v3?x=1' WHERE name = 'sg-default';
 
 -- SendGrid: bounces and blocks, 500 per page until a short page; a NOTICE per page
 SELECT * FROM bounce_mgmt.sync('sg');
 SELECT provider_type, count(*), count(DISTINCT email), min(occurred_at), bool_and(list_entry) AS list
   FROM bounce_mgmt.events WHERE provider = 'sendgrid' GROUP BY 1 ORDER BY 1;
 SELECT last_synced_at IS NOT NULL AS cursor_set FROM bounce_mgmt.provider_accounts WHERE name = 'sg';
--- run again (with the cursor as start_time): nothing new, nothing doubled
+-- run again (start_time is the cursor less bounce_mgmt.sync_overlap): nothing new, nothing doubled
 SELECT * FROM bounce_mgmt.sync('sg');
+-- an explicit since: entries created from 00:15 on (300 of each list), all stored already
+SELECT * FROM bounce_mgmt.sync('sg', '2026-01-01 00:15:00+00');
 -- Postmark: count/offset pages; IDs beyond 2^53 kept exact
 SELECT * FROM bounce_mgmt.sync('pm');
 SELECT min(provider_event_id), max(provider_event_id), count(*) FROM bounce_mgmt.events WHERE provider = 'postmark';
+-- Postmark reads fromdate in US Eastern time: since 00:10 UTC means bounces 600..1199 (19:10 EST before)
+SELECT * FROM bounce_mgmt.sync('pm', '2026-01-01 00:10:00+00');
+-- more than 10,000 bounces: Postmark refuses offsets past 10,000, so the window's end moves down
+SELECT * FROM bounce_mgmt.sync('pm-big');
+SELECT count(*) AS stored, count(DISTINCT provider_event_id) AS distinct_ids FROM bounce_mgmt.events
+ WHERE provider = 'postmark';
 -- Mailgun: follows paging.next until an empty page
 SELECT * FROM bounce_mgmt.sync('mg');
 SELECT count(*), min(reply_code), min(diagnostic) FROM bounce_mgmt.events WHERE provider = 'mailgun';
@@ -40,6 +64,22 @@ SELECT count(*) AS suppressed FROM bounce_mgmt.suppressions WHERE closed_at IS N
 -- 429 with Retry-After: waits and goes on; 5xx: retried with backoff
 SELECT pages, fetched, inserted, duplicates FROM bounce_mgmt.sync('sg-429');
 SELECT pages, fetched, inserted, duplicates FROM bounce_mgmt.sync('sg-500');
+-- Retry-After as an HTTP date (2 s ahead, to the second: the wait is over 1 s; its NOTICE varies, so hidden)
+SELECT clock_timestamp() AS t0 \gset
+SET client_min_messages = warning;
+SELECT pages, fetched FROM bounce_mgmt.sync('sg-429date');
+RESET client_min_messages;
+SELECT clock_timestamp() - :'t0' BETWEEN interval '1 s' AND interval '5 s' AS waited_as_asked;
+-- a redirect on the same host is followed; one to another host is not (the key would go with it)
+SELECT pages, fetched, inserted FROM bounce_mgmt.sync('sg-redirect');
+SET bounce_mgmt.http_max_redirects = 0;
+SELECT pages FROM bounce_mgmt.sync('sg-redirect');
+RESET bounce_mgmt.http_max_redirects;
+SELECT pages FROM bounce_mgmt.sync('pm-away');
+-- a bad entry in a page is quarantined with its reason; the rest of the page is stored
+SELECT * FROM bounce_mgmt.sync('sg-bad');
+SELECT count(*) AS kept, min(reason) AS reason FROM bounce_mgmt.ingest_errors e
+  JOIN bounce_mgmt.ingest_batches b USING (batch_id) WHERE b.source = 'sync:sg-bad';
 -- lasting failures: clear errors, nothing stored, the cursor does not move
 \set VERBOSITY default
 SET bounce_mgmt.http_max_wait = 2;
@@ -75,7 +115,12 @@ DELETE FROM bounce_mgmt.provider_accounts WHERE name NOT IN ('sg', 'pm', 'mg', '
 SELECT bounce_mgmt.provider_remove('sg', 'bounced1@example.org') AS sendgrid_removed,
        bounce_mgmt.provider_remove('pm', 'bounced1@example.org') AS postmark_activated,
        bounce_mgmt.provider_remove('mg', 'bounced1@example.org') AS mailgun_removed;
-SELECT bounce_mgmt.provider_remove('pm', 'never@example.org');
+-- not listed at the provider (404; no inactive Postmark bounce): false, and nothing to retry
+SELECT bounce_mgmt.provider_remove('sg', 'missing1@example.org') AS sendgrid_listed,
+       bounce_mgmt.provider_remove('pm', 'never@example.org') AS postmark_listed,
+       bounce_mgmt.provider_remove('mg', 'missing1@example.org') AS mailgun_listed;
+SELECT bounce_mgmt.provider_remove('nobody', 'a@example.org');
+SELECT bounce_mgmt.provider_remove('sg', 'not an address');
 SELECT bounce_mgmt.unsuppress('bounced7@example.org', 'user fixed the mailbox') AS lifted;
 SELECT account, email, attempts, done_at IS NOT NULL AS done, last_error
   FROM bounce_mgmt.provider_removals ORDER BY account;
