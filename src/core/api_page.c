@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -66,31 +67,29 @@ postmark_facts(struct json_object *bounces, bm_api_page *page)
 		int64_t		us;
 
 		if (t != NULL && json_object_is_type(t, json_type_string) &&
-			bm_time_parse(json_object_get_string(t), (size_t) json_object_get_string_len(t), &us) == BM_TIME_OK &&
-			(page->oldest_us < 0 || us < page->oldest_us))
-			page->oldest_us = us;
+			bm_time_parse(json_object_get_string(t), (size_t) json_object_get_string_len(t), &us) == BM_TIME_OK)
+		{
+			if (page->oldest_us >= 0 && us > page->oldest_us)
+				page->newest_first = false;
+			if (page->oldest_us < 0 || us < page->oldest_us)
+				page->oldest_us = us;
+		}
 	}
 }
 
-bool
-bm_api_page_read(const char *body, size_t len, bm_api_page *page)
+/* One complete JSON value of body[0..len) (white space may follow), or NULL; the caller puts it. */
+static struct json_object *
+parse_whole(const char *body, size_t len)
 {
 	struct json_tokener *tok;
 	struct json_object *root;
-	struct json_object *v;
 	enum json_tokener_error jerr;
 
-	page->items = -1;
-	page->total = -1;
-	page->next[0] = '\0';
-	page->message[0] = '\0';
-	page->first_id[0] = '\0';
-	page->oldest_us = -1;
 	if (body == NULL || len == 0 || len > (size_t) 0x7fffffff)
-		return false;
+		return NULL;
 	tok = json_tokener_new_ex(32);
 	if (tok == NULL)
-		return false;
+		return NULL;
 	root = json_tokener_parse_ex(tok, body, (int) len);
 	jerr = json_tokener_get_error(tok);
 	if (root == NULL || jerr != json_tokener_success)
@@ -98,7 +97,7 @@ bm_api_page_read(const char *body, size_t len, bm_api_page *page)
 		/* json_tokener_continue: the body ended inside a value (truncated) */
 		json_object_put(root);
 		json_tokener_free(tok);
-		return false;
+		return NULL;
 	}
 	/* trailing bytes other than white space make it not one JSON value */
 	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
@@ -107,10 +106,65 @@ bm_api_page_read(const char *body, size_t len, bm_api_page *page)
 		{
 			json_object_put(root);
 			json_tokener_free(tok);
-			return false;
+			return NULL;
 		}
 	}
 	json_tokener_free(tok);
+	return root;
+}
+
+bool
+bm_api_page_postmark_inactive_id(const char *body, size_t len, const char *email, char *id, size_t cap)
+{
+	struct json_object *root = parse_whole(body, len);
+	struct json_object *list = member(root, "Bounces");
+	bool		found = false;
+
+	if (cap > 0)
+		id[0] = '\0';
+	if (list != NULL && json_object_is_type(list, json_type_array) && email != NULL && cap > 1)
+	{
+		size_t		n = json_object_array_length(list);
+
+		for (size_t i = 0; i < n && !found; i++)
+		{
+			struct json_object *b = json_object_array_get_idx(list, i);
+			struct json_object *e = member(b, "Email");
+			struct json_object *inactive = member(b, "Inactive");
+			struct json_object *bid = member(b, "ID");
+
+			if (e == NULL || !json_object_is_type(e, json_type_string) ||
+				strcasecmp(json_object_get_string(e), email) != 0 ||
+				(size_t) json_object_get_string_len(e) != strlen(email) ||
+				inactive == NULL || !json_object_is_type(inactive, json_type_boolean) ||
+				!json_object_get_boolean(inactive) ||
+				bid == NULL || !json_object_is_type(bid, json_type_int) || json_object_get_int64(bid) < 0)
+				continue;
+			found = snprintf(id, cap, "%lld", (long long) json_object_get_int64(bid)) < (int) cap;
+			if (!found)
+				id[0] = '\0';
+		}
+	}
+	json_object_put(root);
+	return found;
+}
+
+bool
+bm_api_page_read(const char *body, size_t len, bm_api_page *page)
+{
+	struct json_object *root;
+	struct json_object *v;
+
+	page->items = -1;
+	page->total = -1;
+	page->next[0] = '\0';
+	page->message[0] = '\0';
+	page->first_id[0] = '\0';
+	page->oldest_us = -1;
+	page->newest_first = true;
+	root = parse_whole(body, len);
+	if (root == NULL)
+		return false;
 
 	if (json_object_is_type(root, json_type_array))
 		page->items = (long) json_object_array_length(root);

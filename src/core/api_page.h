@@ -20,9 +20,18 @@ typedef struct bm_api_page
 	char		first_id[24];	/* Postmark: "Bounces"[0]."ID" as decimal digits, "" when absent */
 	long long	oldest_us;		/* Postmark: the earliest "BouncedAt" of the page, microseconds since
 								 * 1970 UTC; -1 when no entry has a readable one */
+	bool		newest_first;	/* Postmark: the readable BouncedAt values never increase down the page */
 } bm_api_page;
 
 /* Reads body[0..len); false when it is not one complete JSON value (then *page says nothing). */
 bool		bm_api_page_read(const char *body, size_t len, bm_api_page *page);
+
+/*
+ * Postmark: the ID of the inactive bounce of `email` (compared ASCII case-insensitively) in a /bounces
+ * body, as decimal digits into id[cap]; false when there is none (or the body is not JSON).  The API's
+ * emailFilter matches substrings, so the address is checked here.
+ */
+bool		bm_api_page_postmark_inactive_id(const char *body, size_t len, const char *email, char *id,
+											 size_t cap);
 
 #endif							/* BM_API_PAGE_H */

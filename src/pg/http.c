@@ -163,98 +163,143 @@ typedef struct attempt
 	grow_buf	body;
 } attempt;
 
-static void
-perform_once(const bm_http_request *req, const char *url, attempt *a)
+/* The curl resources of one request: whoever holds them frees them (release_handles) on every path. */
+typedef struct handles
 {
-	CURL	   *volatile curl = NULL;
-	struct curl_slist *volatile hdrs = NULL;
+	CURLM	   *multi;			/* prefetches only */
+	CURL	   *curl;
+	struct curl_slist *hdrs;
+	bool		in_multi;
+} handles;
 
+static void
+release_handles(handles *h)
+{
+	if (h->in_multi)
+		curl_multi_remove_handle(h->multi, h->curl);
+	h->in_multi = false;
+	if (h->curl != NULL)
+		curl_easy_cleanup(h->curl);
+	h->curl = NULL;
+	if (h->hdrs != NULL)
+		curl_slist_free_all(h->hdrs);
+	h->hdrs = NULL;
+	if (h->multi != NULL)
+		curl_multi_cleanup(h->multi);
+	h->multi = NULL;
+}
+
+/* Sets up the easy handle of a request into h (which the caller releases, also when this raises). */
+static void
+setup_easy(const bm_http_request *req, const char *url, attempt *a, handles *h)
+{
 	memset(a, 0, sizeof(*a));
 	a->headers.retry_after = -1;
 	a->headers.ratelimit_reset = -1;
+	h->curl = curl_easy_init();
+	if (h->curl == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("could not create a libcurl handle")));
+	h->hdrs = curl_slist_append(h->hdrs, "Accept: application/json");
+	if (req->bearer && h->hdrs != NULL)
+	{
+		char	   *auth = psprintf("Authorization: Bearer %s", req->bearer);
+		struct curl_slist *n = curl_slist_append(h->hdrs, auth);
+
+		memset(auth, 0, strlen(auth));	/* curl keeps its own copy */
+		pfree(auth);
+		if (n == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		h->hdrs = n;
+	}
+	if (req->header && h->hdrs != NULL)
+	{
+		struct curl_slist *n = curl_slist_append(h->hdrs, req->header);
+
+		if (n == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		h->hdrs = n;
+	}
+	if (h->hdrs == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	curl_easy_setopt(h->curl, CURLOPT_URL, url);
+	curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, req->method);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->hdrs);
+	if (req->basic_user)
+	{
+		curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
+		curl_easy_setopt(h->curl, CURLOPT_USERNAME, req->basic_user);
+		curl_easy_setopt(h->curl, CURLOPT_PASSWORD, req->basic_password ? req->basic_password : "");
+	}
+	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h->curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	curl_easy_setopt(h->curl, CURLOPT_REDIR_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+
+	/*
+	 * Redirects are followed by bm_http_perform, on the same origin only (curl would send a custom header
+	 * such as Postmark's token to any host).
+	 */
+	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT, (long) http_connect_timeout);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, (long) http_timeout);
+	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (http_ca_file && http_ca_file[0])
+		curl_easy_setopt(h->curl, CURLOPT_CAINFO, http_ca_file);
+	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, a->errbuf);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &a->body);
+	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, &a->headers);
+	curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "bounce_mgmt/0.1 (PostgreSQL extension)");
+}
+
+/* After the transfer: status, content type, redirect target, whether it connected. */
+static void
+collect_info(CURL *curl, attempt *a)
+{
+	char	   *ct = NULL;
+	double		connect_time = 0;
+
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a->status);
+	if (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != NULL)
+		strlcpy(a->content_type, ct, sizeof(a->content_type));
+	ct = NULL;
+	if (curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &ct) == CURLE_OK && ct != NULL &&
+		strlen(ct) < sizeof(a->redirect))
+		strlcpy(a->redirect, ct, sizeof(a->redirect));
+	a->connected = curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME, &connect_time) == CURLE_OK &&
+		connect_time > 0;
+}
+
+static void
+perform_once(const bm_http_request *req, const char *url, attempt *a)
+{
+	/* in palloc'd memory, not a local: it is changed inside PG_TRY and read after a longjmp */
+	handles    *h = palloc0(sizeof(handles));
+
 	PG_TRY();
 	{
-		char	   *ct = NULL;
-		char	   *auth = NULL;
-
-		curl = curl_easy_init();
-		if (curl == NULL)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("could not create a libcurl handle")));
-		hdrs = curl_slist_append(hdrs, "Accept: application/json");
-		if (req->bearer)
-		{
-			auth = psprintf("Authorization: Bearer %s", req->bearer);
-			hdrs = curl_slist_append(hdrs, auth);
-			memset(auth, 0, strlen(auth));	/* curl keeps its own copy */
-			pfree(auth);
-		}
-		if (req->header)
-			hdrs = curl_slist_append(hdrs, req->header);
-		if (hdrs == NULL)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-		curl_easy_setopt(curl, CURLOPT_URL, url);
-		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req->method);
-		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, (struct curl_slist *) hdrs);
-		if (req->basic_user)
-		{
-			curl_easy_setopt(curl, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
-			curl_easy_setopt(curl, CURLOPT_USERNAME, req->basic_user);
-			curl_easy_setopt(curl, CURLOPT_PASSWORD, req->basic_password ? req->basic_password : "");
-		}
-		curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-		curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#else
-		curl_easy_setopt(curl, CURLOPT_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
-		curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-		/* redirects are followed by bm_http_perform, on the same origin only (curl would send a custom
-		 * header such as Postmark's token to any host) */
-		curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-		curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long) http_connect_timeout);
-		curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long) http_timeout);
-		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-		if (http_ca_file && http_ca_file[0])
-			curl_easy_setopt(curl, CURLOPT_CAINFO, http_ca_file);
-		curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, a->errbuf);
-		curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a->body);
-		curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(curl, CURLOPT_HEADERDATA, &a->headers);
-		curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-		curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-		curl_easy_setopt(curl, CURLOPT_USERAGENT, "bounce_mgmt/0.1 (PostgreSQL extension)");
-
-		a->rc = curl_easy_perform(curl);
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a->status);
-		if (curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != NULL)
-			strlcpy(a->content_type, ct, sizeof(a->content_type));
-		ct = NULL;
-		if (curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &ct) == CURLE_OK && ct != NULL &&
-			strlen(ct) < sizeof(a->redirect))
-			strlcpy(a->redirect, ct, sizeof(a->redirect));
-		{
-			double		connect_time = 0;
-
-			a->connected = curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME, &connect_time) == CURLE_OK &&
-				connect_time > 0;
-		}
+		setup_easy(req, url, a, h);
+		a->rc = curl_easy_perform(h->curl);
+		collect_info(h->curl, a);
 	}
 	PG_CATCH();
 	{
-		if (hdrs != NULL)
-			curl_slist_free_all((struct curl_slist *) hdrs);
-		if (curl != NULL)
-			curl_easy_cleanup(curl);
+		release_handles(h);
 		free(a->body.data);
 		a->body.data = NULL;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	curl_slist_free_all((struct curl_slist *) hdrs);
-	curl_easy_cleanup(curl);
+	release_handles(h);
+	pfree(h);
 }
 
 /* Sleeps up to `seconds`, waking for interrupts (a cancel ends the wait with 57014). */
@@ -470,6 +515,117 @@ bm_http_perform(const bm_http_request *req, bm_http_response *resp)
 		PG_END_TRY();
 		free(a.body.data);
 		return;
+	}
+}
+
+/* ---- prefetch: the next page's request goes out while the current page is stored ------------------ */
+
+struct bm_http_prefetch
+{
+	handles		h;
+	attempt		a;
+	char	   *url;
+	bool		finished;
+	MemoryContextCallback cb;	/* frees the curl resources if the context goes first (an ERROR) */
+};
+
+static void
+prefetch_release(void *arg)
+{
+	bm_http_prefetch *p = (bm_http_prefetch *) arg;
+
+	release_handles(&p->h);
+	free(p->a.body.data);
+	p->a.body.data = NULL;
+}
+
+bm_http_prefetch *
+bm_http_prefetch_start(const bm_http_request *req)
+{
+	bm_http_prefetch *p = palloc0(sizeof(bm_http_prefetch));
+	TimestampTz until = GetCurrentTimestamp() + 100 * 1000;
+	int			running = 1;
+
+	p->url = pstrdup(req->url);
+	p->cb.func = prefetch_release;
+	p->cb.arg = p;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, &p->cb);
+	setup_easy(req, p->url, &p->a, &p->h);
+	p->h.multi = curl_multi_init();
+	if (p->h.multi == NULL || curl_multi_add_handle(p->h.multi, p->h.curl) != CURLM_OK)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("could not create a libcurl multi handle")));
+	p->h.in_multi = true;
+
+	/* send the request now (waiting up to 100 ms for that), so the provider prepares the page meanwhile */
+	while (running > 0 && GetCurrentTimestamp() < until && !QueryCancelPending && !ProcDiePending)
+	{
+		long		sent = 0;
+
+		if (curl_multi_perform(p->h.multi, &running) != CURLM_OK)
+			break;
+		if (curl_easy_getinfo(p->h.curl, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0)
+			break;
+		curl_multi_poll(p->h.multi, NULL, 0, 10, NULL);
+	}
+	return p;
+}
+
+bool
+bm_http_prefetch_finish(bm_http_prefetch *p, const char *url, bm_http_response *resp)
+{
+	int			running = 1;
+	bool		done = false;
+	bool		ok;
+	CURLMsg    *msg;
+	int			left;
+
+	if (p == NULL || p->finished)
+		return false;
+	p->finished = true;
+	if (strcmp(p->url, url) != 0)
+	{
+		prefetch_release(p);
+		return false;
+	}
+	while (running > 0 && !QueryCancelPending && !ProcDiePending)
+	{
+		if (curl_multi_perform(p->h.multi, &running) != CURLM_OK || running == 0)
+			break;
+		curl_multi_poll(p->h.multi, NULL, 0, 100, NULL);	/* a signal ends the wait early */
+	}
+	while ((msg = curl_multi_info_read(p->h.multi, &left)) != NULL)
+	{
+		if (msg->msg == CURLMSG_DONE)
+		{
+			p->a.rc = msg->data.result;
+			done = true;
+		}
+	}
+	if (done)
+		collect_info(p->h.curl, &p->a);
+	ok = done && p->a.rc == CURLE_OK && p->a.status >= 200 && p->a.status < 300;
+	if (ok)
+	{
+		/* the callback frees the malloc'd body should palloc fail */
+		resp->status = p->a.status;
+		strlcpy(resp->content_type, p->a.content_type, sizeof(resp->content_type));
+		initStringInfo(&resp->body);
+		if (p->a.body.data != NULL)
+			appendBinaryStringInfo(&resp->body, p->a.body.data, (int) p->a.body.len);
+	}
+	prefetch_release(p);
+	if (!ok)
+		CHECK_FOR_INTERRUPTS();	/* a cancel stops here (57014); anything else is the caller's to redo */
+	return ok;
+}
+
+void
+bm_http_prefetch_cancel(bm_http_prefetch *p)
+{
+	if (p != NULL && !p->finished)
+	{
+		p->finished = true;
+		prefetch_release(p);
 	}
 }
 

@@ -40,6 +40,18 @@ typedef struct bm_http_response
  */
 extern void bm_http_perform(const bm_http_request *req, bm_http_response *resp);
 
+/*
+ * Prefetch: starts a GET (sends the request) without waiting for the answer, so the provider prepares the
+ * next page while the current one is stored.  The curl resources belong to CurrentMemoryContext's
+ * lifetime as well (an ERROR meanwhile frees them).  finish() waits for it: true with *resp for a plain
+ * 2xx answer to that url; false for anything else (another url, a failure, 429, 5xx, a redirect), after
+ * which the caller does bm_http_perform() and gets its retries and errors.  A cancel raises 57014.
+ */
+typedef struct bm_http_prefetch bm_http_prefetch;
+extern bm_http_prefetch *bm_http_prefetch_start(const bm_http_request *req);
+extern bool bm_http_prefetch_finish(bm_http_prefetch *p, const char *url, bm_http_response *resp);
+extern void bm_http_prefetch_cancel(bm_http_prefetch *p);
+
 /* URL-escapes s (curl_easy_escape) into a palloc'd string. */
 extern char *bm_http_escape(const char *s);
 

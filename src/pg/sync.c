@@ -186,20 +186,33 @@ postmark_time(TimestampTz t, bool up)
 	return pstrdup(buf);
 }
 
-/* Fetches one page, checks it is JSON of the expected kind, ingests it whole; returns its entry count. */
+/*
+ * Fetches one page (taking the answer of *pending when that was a prefetch of this url), checks it is JSON
+ * of the expected kind, starts the prefetch of the next page into *pending (next_if_full when this page is
+ * full, or with next_link the page's own paging.next on the account's origin), and ingests the page.
+ * Returns its entry count.
+ */
 static long
-fetch_page(const account *acc, const char *url, const char *what, sync_totals *tot, bm_api_page *page)
+fetch_page(const account *acc, const char *url, const char *what, sync_totals *tot, bm_api_page *page,
+		   bm_http_prefetch **pending, const char *next_if_full, bool next_link)
 {
 	bm_http_request req;
 	bm_http_response resp;
 	bm_ingest_options opts;
 	bm_ingest_result res;
 	char	   *source;
+	bool		got = false;
 
 	authorize(acc, &req, what);
 	req.method = "GET";
 	req.url = url;
-	bm_http_perform(&req, &resp);
+	if (*pending != NULL)
+	{
+		got = bm_http_prefetch_finish(*pending, url, &resp);
+		*pending = NULL;
+	}
+	if (!got)
+		bm_http_perform(&req, &resp);	/* with retries, redirects and their errors */
 	if (strstr(resp.content_type, "json") == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -211,6 +224,20 @@ fetch_page(const account *acc, const char *url, const char *what, sync_totals *t
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("%s: malformed response body (%d bytes)", what, resp.body.len),
 				 errdetail("GET %s; nothing from this page was stored.", url)));
+	{
+		const char *next = NULL;
+
+		if (next_if_full != NULL && page->items >= PAGE_SIZE)
+			next = next_if_full;
+		else if (next_link && page->items > 0 && page->next[0] != '\0' && strcmp(page->next, url) != 0 &&
+				 bm_url_same_origin(page->next, acc->base_url))
+			next = page->next;
+		if (next != NULL)
+		{
+			req.url = next;
+			*pending = bm_http_prefetch_start(&req);
+		}
+	}
 	source = psprintf("sync:%s", acc->name);
 	memset(&opts, 0, sizeof(opts));
 	opts.provider = acc->provider;
@@ -245,6 +272,8 @@ sync_sendgrid(const account *acc, bool have_since, TimestampTz since, TimestampT
 	{
 		char	   *what = psprintf("SendGrid %s list", lists[l]);
 		char	   *window;
+		bm_http_prefetch *pending = NULL;
+		char	   *url;
 
 		/* end_time fixes the list while we page through it; what is listed later is the next sync's */
 		if (have_since)
@@ -252,16 +281,21 @@ sync_sendgrid(const account *acc, bool have_since, TimestampTz since, TimestampT
 							  (long long) timestamptz_to_time_t(now));
 		else
 			window = psprintf("&end_time=%lld", (long long) timestamptz_to_time_t(now));
+		url = psprintf("%s/v3/suppression/%s?limit=%d&offset=%d%s", acc->base_url, lists[l], PAGE_SIZE, 0,
+					   window);
+
 		for (long offset = 0;; offset += PAGE_SIZE)
 		{
 			bm_api_page page;
-			char	   *url = psprintf("%s/v3/suppression/%s?limit=%d&offset=%ld%s", acc->base_url, lists[l],
-									   PAGE_SIZE, offset, window);
+			char	   *next = psprintf("%s/v3/suppression/%s?limit=%d&offset=%ld%s", acc->base_url, lists[l],
+										PAGE_SIZE, offset + PAGE_SIZE, window);
 
-			if (fetch_page(acc, url, what, tot, &page) < PAGE_SIZE)
+			if (fetch_page(acc, url, what, tot, &page, &pending, next, false) < PAGE_SIZE)
 				break;
 			pfree(url);
+			url = next;
 		}
+		bm_http_prefetch_cancel(pending);
 	}
 }
 
@@ -275,6 +309,7 @@ sync_postmark(const account *acc, bool have_since, TimestampTz since, TimestampT
 {
 	char	   *from = have_since ? psprintf("&fromdate=%s", postmark_time(since, false)) : pstrdup("");
 	TimestampTz upper = now;
+	bm_http_prefetch *pending = NULL;
 
 	for (;;)
 	{
@@ -287,6 +322,7 @@ sync_postmark(const account *acc, bool have_since, TimestampTz since, TimestampT
 			bm_api_page page;
 			long		n;
 			char	   *url;
+			char	   *next;
 
 			if (offset + PAGE_SIZE > POSTMARK_MAX_OFFSET)
 			{
@@ -317,13 +353,19 @@ sync_postmark(const account *acc, bool have_since, TimestampTz since, TimestampT
 			}
 			url = psprintf("%s/bounces?count=%d&offset=%ld%s&todate=%s", acc->base_url, PAGE_SIZE, offset,
 						   from, to);
-			n = fetch_page(acc, url, "Postmark bounces", tot, &page);
+			next = offset + 2 * PAGE_SIZE > POSTMARK_MAX_OFFSET ? NULL :
+				psprintf("%s/bounces?count=%d&offset=%ld%s&todate=%s", acc->base_url, PAGE_SIZE,
+						 offset + PAGE_SIZE, from, to);
+			n = fetch_page(acc, url, "Postmark bounces", tot, &page, &pending, next, false);
 			if (!page.newest_first)
 				ordered = false;
 			if (page.oldest_us >= 0 && (oldest < 0 || page.oldest_us < oldest))
 				oldest = page.oldest_us;
 			if (n < PAGE_SIZE || (page.total >= 0 && offset + n >= page.total))
+			{
+				bm_http_prefetch_cancel(pending);
 				return;
+			}
 			pfree(url);
 		}
 	}
@@ -334,13 +376,14 @@ sync_mailgun(const account *acc, sync_totals *tot)
 {
 	char	   *escaped = bm_http_escape(acc->domain);
 	char	   *url = psprintf("%s/v3/%s/bounces?limit=%d", acc->base_url, escaped, PAGE_SIZE);
+	bm_http_prefetch *pending = NULL;
 
 	for (int guard = 0; guard < 100000; guard++)
 	{
 		bm_api_page page;
 
-		if (fetch_page(acc, url, "Mailgun bounces", tot, &page) <= 0 || page.next[0] == '\0' ||
-			strcmp(page.next, url) == 0)
+		if (fetch_page(acc, url, "Mailgun bounces", tot, &page, &pending, NULL, true) <= 0 ||
+			page.next[0] == '\0' || strcmp(page.next, url) == 0)
 			break;
 		/* follow paging.next only on the account's own host: the key must not go anywhere else */
 		if (!bm_url_same_origin(page.next, acc->base_url))
@@ -351,6 +394,7 @@ sync_mailgun(const account *acc, sync_totals *tot)
 					 errhint("Set base_url to the API host the provider pages on.")));
 		url = pstrdup(page.next);
 	}
+	bm_http_prefetch_cancel(pending);
 }
 
 /* sync(account text, since timestamptz DEFAULT NULL) */

@@ -1,4 +1,5 @@
-/* fuzz_api_page.c — libFuzzer target for the API page reader (src/core/api_page.c). */
+/* fuzz_api_page.c — libFuzzer target for the API page reader and the Postmark bounce ID lookup
+ * (src/core/api_page.c). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -15,6 +16,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* the strings are always terminated within their buffers */
 		if (strlen(page.next) >= sizeof(page.next) || strlen(page.message) >= sizeof(page.message) ||
 			strlen(page.first_id) >= sizeof(page.first_id))
+			__builtin_trap();
+	}
+	{
+		char		id[24];
+
+		if (bm_api_page_postmark_inactive_id((const char *) data, size, "a@b.c", id, sizeof(id)) &&
+			(id[0] == '\0' || strlen(id) >= sizeof(id)))
 			__builtin_trap();
 	}
 	return 0;

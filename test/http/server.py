@@ -9,6 +9,7 @@ An account's base URL selects a scenario:  http://127.0.0.1:PORT/<scenario>/...
   n=<count>     like ok with <count> entries in total, e.g. /n=50000/v3/suppression/bounces
   bounces=<count>  SendGrid bounces list of <count> entries and an empty blocks list (the benchmark)
   slow=<secs>   like ok, each response delayed (for timeouts and cancel)
+  slowlater=<secs>  like ok, but every page after the first is delayed (a cancel while a prefetch waits)
   429=<k>       the first k requests answer 429 with Retry-After: 1 (and X-RateLimit-Reset), then ok
   429forever    always 429
   500=<k>       the first k requests answer 500, then ok
@@ -16,6 +17,7 @@ An account's base URL selects a scenario:  http://127.0.0.1:PORT/<scenario>/...
   401           401 with SendGrid's error body
   truncated     the body stops in the middle of the JSON
   html          200 with text/html and an HTML body
+  wrongshape    like ok, but SendGrid pages come wrapped in {"items": [...]} (ingestion refuses the shape)
   badentry      like ok, but the first entry of every SendGrid page has an invalid status code
   429date=<k>   like 429=<k>, with Retry-After as an HTTP date (2 s ahead) and no X-RateLimit-Reset
   redirect      every request answers 302 to the same path under /ok on this host (same origin)
@@ -75,6 +77,8 @@ class Handler(BaseHTTPRequestHandler):
         """Applies the scenario's failure mode; returns True when the request was answered."""
         if scenario.startswith("slow="):
             time.sleep(float(scenario[5:]))
+        if scenario.startswith("slowlater=") and "offset=0" not in self.path:
+            time.sleep(float(scenario[10:]))
         if scenario in ("redirect", "redirect-away"):
             host = self.headers.get("Host")
             if scenario == "redirect-away":
@@ -148,7 +152,7 @@ class Handler(BaseHTTPRequestHandler):
                      for i in listed[offset:offset + limit]]
             if scenario == "badentry" and items:
                 items[0]["status"] = "bogus"
-            return self.page(scenario, json.dumps(items))
+            return self.page(scenario, json.dumps({"items": items} if scenario == "wrongshape" else items))
         if rest == ["bounces"]:
             count, offset = int(q.get("count", 500)), int(q.get("offset", 0))
             if count + offset > 10000:

@@ -109,6 +109,26 @@ SET statement_timeout = '1s';
 SELECT * FROM bounce_mgmt.sync('sg-slow');
 RESET statement_timeout;
 SELECT clock_timestamp() - :'t0' < interval '2 s' AS stopped_within_a_second;
+-- the same while the next page's prefetch is waiting (the first page is quick); the prefetch's socket
+-- and curl handles are gone afterwards (counted in /proc: this test runs on Linux)
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key)
+VALUES ('sg-slowlater', 'sendgrid', :'base' || '/slowlater=5', 'SG.secret-key-18');
+SELECT pg_backend_pid() AS bpid \gset
+\set sockets_before `ls -l /proc/:bpid/fd | grep -c socket`
+SELECT clock_timestamp() AS t0 \gset
+SET statement_timeout = '1s';
+SELECT * FROM bounce_mgmt.sync('sg-slowlater');
+RESET statement_timeout;
+SELECT clock_timestamp() - :'t0' < interval '2 s' AS stopped_within_a_second;
+\set sockets_after `ls -l /proc/:bpid/fd | grep -c socket`
+SELECT :sockets_after = :sockets_before AS no_socket_left_open;
+-- an ERROR while the next page's prefetch is in flight (ingestion refuses the page's shape): the
+-- prefetch's socket is closed by the memory context callback
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key)
+VALUES ('sg-wrongshape', 'sendgrid', :'base' || '/wrongshape', 'SG.secret-key-19');
+SELECT * FROM bounce_mgmt.sync('sg-wrongshape');
+\set sockets_after `ls -l /proc/:bpid/fd | grep -c socket`
+SELECT :sockets_after = :sockets_before AS no_socket_left_open;
 
 -- removals at the providers: directly, and by unsuppress (queued; a failure retried by maintenance)
 DELETE FROM bounce_mgmt.provider_accounts WHERE name NOT IN ('sg', 'pm', 'mg', 'sg-401');

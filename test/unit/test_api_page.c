@@ -82,3 +82,32 @@ TEST(api_page_postmark_window_facts)
 	CHECK_STR(pg.first_id, "");
 	CHECK_INT(pg.oldest_us, -1);
 }
+
+TEST(api_page_postmark_order)
+{
+	CHECK(rd("{\"Bounces\": [{\"BouncedAt\": \"2026-01-01T00:00:09Z\"}, {\"BouncedAt\": \"2026-01-01T00:00:09Z\"},"
+			 "{\"BouncedAt\": \"x\"}, {\"BouncedAt\": \"2026-01-01T00:00:01Z\"}]}"));
+	CHECK(pg.newest_first);
+	CHECK(rd("{\"Bounces\": [{\"BouncedAt\": \"2026-01-01T00:00:01Z\"}, {\"BouncedAt\": \"2026-01-01T00:00:02Z\"}]}"));
+	CHECK(!pg.newest_first);
+}
+
+TEST(api_page_postmark_inactive_id)
+{
+	const char *body =
+		"{\"TotalCount\": 3, \"Bounces\": ["
+		"{\"ID\": 11, \"Email\": \"xjane@example.org\", \"Inactive\": true},"
+		"{\"ID\": 12, \"Email\": \"Jane@Example.org\", \"Inactive\": false},"
+		"{\"ID\": 9007199254740993, \"Email\": \"jane@example.org\", \"Inactive\": true}]}";
+	char		id[24];
+
+	/* emailFilter matched a longer address and an active bounce: only the exact, inactive one counts */
+	CHECK(bm_api_page_postmark_inactive_id(body, strlen(body), "JANE@example.org", id, sizeof(id)));
+	CHECK_STR(id, "9007199254740993");
+	CHECK(!bm_api_page_postmark_inactive_id(body, strlen(body), "jan@example.org", id, sizeof(id)));
+	CHECK_STR(id, "");
+	/* too small a buffer is no answer, not a cut-off ID */
+	CHECK(!bm_api_page_postmark_inactive_id(body, strlen(body), "jane@example.org", id, 5));
+	CHECK(!bm_api_page_postmark_inactive_id("{\"Bounces\": [", 13, "jane@example.org", id, sizeof(id)));
+	CHECK(!bm_api_page_postmark_inactive_id("[]", 2, "jane@example.org", id, sizeof(id)));
+}
