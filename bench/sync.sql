@@ -1,16 +1,31 @@
 -- sync.sql — run by bench/sync.sh: sync() of a 50,000-entry SendGrid bounce list (100 pages of 500, an
--- empty blocks list) from the local test server, three times into empty tables; NOTICEs off.
+-- empty blocks list) from the local test server, three times into empty tables; NOTICEs off.  For
+-- comparison, the same 100 pages (fetched once with the curl program) stored by ingest() one by one, with
+-- no HTTP: the difference is what the API round trips cost.
 \set QUIET on
 SET client_min_messages = warning;
 CREATE EXTENSION bounce_mgmt;
 INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key)
 VALUES ('bench', 'sendgrid', 'http://127.0.0.1:' || :'port' || '/bounces=50000', 'SG.bench-key');
-CREATE TABLE runs (run int, pages int, fetched int, inserted int, seconds numeric);
+CREATE TABLE runs (what text, run int, pages int, entries int, inserted int, seconds numeric);
 CREATE FUNCTION run(n int) RETURNS void LANGUAGE plpgsql AS $f$
 DECLARE t0 timestamptz := clock_timestamp(); s record;
 BEGIN
     SELECT * INTO s FROM bounce_mgmt.sync('bench');
-    INSERT INTO runs VALUES (n, s.pages, s.fetched, s.inserted, round(extract(epoch FROM clock_timestamp() - t0)::numeric, 2));
+    INSERT INTO runs VALUES ('sync() over HTTP', n, s.pages, s.fetched, s.inserted,
+                             round(extract(epoch FROM clock_timestamp() - t0)::numeric, 2));
+END $f$;
+CREATE TABLE pages (page serial, body text);
+COPY pages (body) FROM PROGRAM :'fetch_pages';
+CREATE FUNCTION run_ingest(n int) RETURNS void LANGUAGE plpgsql AS $f$
+DECLARE t0 timestamptz := clock_timestamp(); p record; s record; e int := 0; ins int := 0; k int := 0;
+BEGIN
+    FOR p IN SELECT body FROM pages ORDER BY page LOOP
+        SELECT * INTO s FROM bounce_mgmt.ingest(p.body, 'sendgrid');
+        e := e + s.events; ins := ins + s.inserted; k := k + 1;
+    END LOOP;
+    INSERT INTO runs VALUES ('ingest() of the same pages', n, k, e, ins,
+                             round(extract(epoch FROM clock_timestamp() - t0)::numeric, 2));
 END $f$;
 CREATE FUNCTION reset() RETURNS void LANGUAGE sql AS $f$
     TRUNCATE bounce_mgmt.events, bounce_mgmt.addresses, bounce_mgmt.daily_counts, bounce_mgmt.daily_reason_counts,
@@ -19,10 +34,17 @@ CREATE FUNCTION reset() RETURNS void LANGUAGE sql AS $f$
 $f$;
 SELECT run(1);
 SELECT reset();
+SELECT run_ingest(1);
+SELECT reset();
 SELECT run(2);
 SELECT reset();
+SELECT run_ingest(2);
+SELECT reset();
 SELECT run(3);
+SELECT reset();
+SELECT run_ingest(3);
 \pset border 2
 \echo 'sync() of a 50,000-entry SendGrid bounce list (100 pages of 500) from a server on 127.0.0.1'
-SELECT * FROM runs ORDER BY run;
-SELECT min(seconds) AS best_seconds, round(50000 / min(seconds)) AS entries_per_s FROM runs;
+SELECT * FROM runs ORDER BY what DESC, run;
+SELECT what, min(seconds) AS best_seconds, round(50000 / min(seconds)) AS entries_per_s
+  FROM runs GROUP BY what ORDER BY what DESC;
