@@ -96,6 +96,30 @@ BEGIN
         event_id bigint, rule_id integer, occurred_at timestamptz) ON COMMIT DROP;
     TRUNCATE bm_escalation_hits;
 
+    -- one pass over events: the soft bounces and deferrals that can count (escalating reasons, after the
+    -- address's last delivery and last lifted suppression, not already suppressed for another cause)
+    CREATE TEMP TABLE IF NOT EXISTS bm_soft_events (
+        email text, domain text, reason @extschema@.bounce_reason, event_id bigint, occurred_at timestamptz,
+        is_bounce boolean) ON COMMIT DROP;
+    TRUNCATE bm_soft_events;
+    INSERT INTO bm_soft_events
+    SELECT e.email, e.domain, e.reason, e.event_id, e.occurred_at, e.event_type = 'bounce'
+      FROM @extschema@.events e
+      JOIN @extschema@.addresses a ON a.email = e.email
+      LEFT JOIN (SELECT s.email, max(s.closed_at) AS at FROM @extschema@.suppressions s
+                  WHERE s.closed_at IS NOT NULL GROUP BY s.email) l ON l.email = e.email
+     WHERE e.occurred_at >= start
+       AND e.event_type IN ('bounce', 'deferred')
+       AND e.bounce_class = 'soft'
+       AND NOT e.list_entry
+       AND e.occurred_at > coalesce(a.last_delivered_at, '-infinity')
+       AND e.occurred_at > coalesce(l.at, '-infinity')
+       AND e.reason IN (SELECT reason FROM @extschema@.escalating_reasons)
+       AND NOT EXISTS (SELECT 1 FROM @extschema@.suppressions o
+                        WHERE o.email = e.email AND o.closed_at IS NULL
+                          AND o.cause NOT IN ('repeated_soft', 'persistent_soft'));
+    ANALYZE bm_soft_events;
+
     FOR r IN SELECT e.* FROM @extschema@.escalation_rules e WHERE e.enabled AND e.escalates ORDER BY e.rule_id LOOP
         INSERT INTO bm_escalation_hits
         SELECT DISTINCT ON (x.email) x.email, x.domain,
@@ -104,20 +128,10 @@ BEGIN
                x.reason, x.event_id, r.rule_id, x.occurred_at
           FROM (
             SELECT e.email, e.domain, e.reason, e.event_id, e.occurred_at,
-                   count(*) FILTER (WHERE e.event_type = 'bounce') OVER w AS n_in_window,
+                   count(*) FILTER (WHERE e.is_bounce) OVER w AS n_in_window,
                    e.occurred_at - min(e.occurred_at) OVER (PARTITION BY e.email) AS persisted
-              FROM @extschema@.events e
-              JOIN @extschema@.addresses a ON a.email = e.email
-              LEFT JOIN (SELECT s.email, max(s.closed_at) AS at FROM @extschema@.suppressions s
-                          WHERE s.closed_at IS NOT NULL GROUP BY s.email) l ON l.email = e.email
-             WHERE e.occurred_at >= start
-               AND e.event_type IN ('bounce', 'deferred')
-               AND e.bounce_class = 'soft'
-               AND NOT e.list_entry
-               AND e.occurred_at > coalesce(a.last_delivered_at, '-infinity')
-               AND e.occurred_at > coalesce(l.at, '-infinity')
-               AND e.reason IN (SELECT reason FROM @extschema@.escalating_reasons)
-               AND CASE WHEN r.reason IS NULL
+              FROM bm_soft_events e
+             WHERE CASE WHEN r.reason IS NULL
                         THEN NOT EXISTS (SELECT 1 FROM @extschema@.escalation_rules o
                                           WHERE o.reason = e.reason AND o.enabled)
                         ELSE e.reason = r.reason END
@@ -145,7 +159,7 @@ BEGIN
      ORDER BY h.email, h.occurred_at, h.rule_id
     ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING;
     GET DIAGNOSTICS opened = ROW_COUNT;
-    TRUNCATE bm_escalation_hits;
+    TRUNCATE bm_escalation_hits, bm_soft_events;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.apply_escalation(timestamptz, boolean) IS

@@ -62,12 +62,14 @@ CREATE FUNCTION @extschema@.pending_notices(min_soft_bounces integer DEFAULT NUL
                CASE WHEN s.cause = 'hard_bounce' THEN 'hard' ELSE 'repeated_soft' END::@extschema@.notice_kind AS kind,
                coalesce(s.reason, a.last_reason) AS reason,
                CASE WHEN s.cause = 'hard_bounce' THEN a.hard_bounces ELSE a.soft_bounces + a.deferrals END AS bounces,
+               a.first_bounce_at, a.last_bounce_at, a.last_diagnostic,
                s.opened_at AS suppressed_since
           FROM @extschema@.suppressions s
           JOIN @extschema@.addresses a ON a.email = s.email
          WHERE s.closed_at IS NULL AND s.cause IN ('hard_bounce', 'repeated_soft', 'persistent_soft')
         UNION ALL
-        SELECT x.email, 'repeated_soft', x.reason, x.n::integer, NULL
+        SELECT x.email, 'repeated_soft', x.reason, x.n::integer, a.first_bounce_at, a.last_bounce_at,
+               a.last_diagnostic, NULL
           FROM (SELECT e.email, count(*) AS n,
                        (array_agg(e.reason ORDER BY e.occurred_at DESC))[1] AS reason
                   FROM @extschema@.events e
@@ -79,21 +81,21 @@ CREATE FUNCTION @extschema@.pending_notices(min_soft_bounces integer DEFAULT NUL
                    AND e.reason IN (SELECT r.reason FROM @extschema@.escalating_reasons r)
                  GROUP BY e.email
                 HAVING count(*) >= min_soft_bounces) x
+          JOIN @extschema@.addresses a ON a.email = x.email
          WHERE NOT EXISTS (SELECT 1 FROM @extschema@.suppressions s
                             WHERE s.email = x.email AND s.closed_at IS NULL)
     )
-    SELECT c.email, c.kind, c.reason, c.bounces, a.first_bounce_at, a.last_bounce_at, a.last_diagnostic,
+    SELECT c.email, c.kind, c.reason, c.bounces, c.first_bounce_at, c.last_bounce_at, c.last_diagnostic,
            c.suppressed_since, o.notifications, o.last_notified_at
       FROM candidates c
-      JOIN @extschema@.addresses a ON a.email = c.email
       LEFT JOIN @extschema@.notices o ON o.email = c.email AND o.resolved_at IS NULL
      WHERE NOT (o.notice_id IS NOT NULL
                 AND (CASE WHEN cooldown IS NULL THEN o.cooldown_until
                           ELSE o.last_notified_at + cooldown END) > now()
-                AND coalesce(a.last_bounce_at, '-infinity') <= coalesce(o.evidence_at, '-infinity'))
+                AND coalesce(c.last_bounce_at, '-infinity') <= coalesce(o.evidence_at, '-infinity'))
        AND NOT EXISTS (SELECT 1 FROM @extschema@.notices d
                         WHERE d.email = c.email AND d.resolved_at IS NOT NULL
-                          AND d.resolved_at >= coalesce(a.last_bounce_at, '-infinity'))
+                          AND d.resolved_at >= coalesce(c.last_bounce_at, '-infinity'))
 $$;
 COMMENT ON FUNCTION @extschema@.pending_notices(integer, interval, interval) IS
     'addresses whose users should be asked for a new address; min_soft_bounces adds addresses with that many soft bounces within `within`; cooldown overrides the one recorded at notification';
