@@ -307,7 +307,12 @@ sync_sendgrid(const account *acc, bool have_since, TimestampTz since, TimestampT
 static void
 sync_postmark(const account *acc, bool have_since, TimestampTz since, TimestampTz now, sync_totals *tot)
 {
-	char	   *from = have_since ? psprintf("&fromdate=%s", postmark_time(since, false)) : pstrdup("");
+	/*
+	 * An hour earlier than asked: Eastern local times repeat for an hour when daylight saving time ends,
+	 * and Postmark may read the later one.  The repeats are duplicates, not stored twice.
+	 */
+	char	   *from = have_since ? psprintf("&fromdate=%s", postmark_time(since - USECS_PER_HOUR, false)) :
+		pstrdup("");
 	TimestampTz upper = now;
 	bm_http_prefetch *pending = NULL;
 

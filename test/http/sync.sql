@@ -49,8 +49,9 @@ SELECT * FROM bounce_mgmt.sync('sg', '2026-01-01 00:15:00+00');
 -- Postmark: count/offset pages; IDs beyond 2^53 kept exact
 SELECT * FROM bounce_mgmt.sync('pm');
 SELECT min(provider_event_id), max(provider_event_id), count(*) FROM bounce_mgmt.events WHERE provider = 'postmark';
--- Postmark reads fromdate in US Eastern time: since 00:10 UTC means bounces 600..1199 (19:10 EST before)
-SELECT * FROM bounce_mgmt.sync('pm', '2026-01-01 00:10:00+00');
+-- Postmark reads fromdate in US Eastern time, and sync asks from an hour earlier (DST's repeated hour):
+-- since 01:10 UTC means from 00:10 UTC = 19:10 EST, bounces 600..1199 (read as UTC it would be none)
+SELECT * FROM bounce_mgmt.sync('pm', '2026-01-01 01:10:00+00');
 -- more than 10,000 bounces: Postmark refuses offsets past 10,000, so the window's end moves down
 SELECT * FROM bounce_mgmt.sync('pm-big');
 SELECT count(*) AS stored, count(DISTINCT provider_event_id) AS distinct_ids FROM bounce_mgmt.events
