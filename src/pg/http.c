@@ -520,6 +520,20 @@ bm_http_perform(const bm_http_request *req, bm_http_response *resp)
 
 /* ---- prefetch: the next page's request goes out while the current page is stored ------------------ */
 
+/* Waits up to ms for activity on the multi handle (curl_multi_poll needs libcurl 7.66). */
+static void
+multi_wait(CURLM *multi, int ms)
+{
+#if LIBCURL_VERSION_NUM >= 0x074200
+	curl_multi_poll(multi, NULL, 0, ms, NULL);
+#else
+	int			fds = 0;
+
+	if (curl_multi_wait(multi, NULL, 0, ms, &fds) == CURLM_OK && fds == 0)
+		pg_usleep(ms * 1000L);	/* nothing to wait on yet (curl_multi_wait returns at once) */
+#endif
+}
+
 struct bm_http_prefetch
 {
 	handles		h;
@@ -565,7 +579,7 @@ bm_http_prefetch_start(const bm_http_request *req)
 			break;
 		if (curl_easy_getinfo(p->h.curl, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent > 0)
 			break;
-		curl_multi_poll(p->h.multi, NULL, 0, 10, NULL);
+		multi_wait(p->h.multi, 10);
 	}
 	return p;
 }
@@ -591,7 +605,7 @@ bm_http_prefetch_finish(bm_http_prefetch *p, const char *url, bm_http_response *
 	{
 		if (curl_multi_perform(p->h.multi, &running) != CURLM_OK || running == 0)
 			break;
-		curl_multi_poll(p->h.multi, NULL, 0, 100, NULL);	/* a signal ends the wait early */
+		multi_wait(p->h.multi, 100);	/* a signal ends the wait early */
 	}
 	while ((msg = curl_multi_info_read(p->h.multi, &left)) != NULL)
 	{
