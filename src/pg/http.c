@@ -1,8 +1,9 @@
 /*
  * http.c — HTTP requests to provider APIs with libcurl, done the way a backend must (see http.h).
  * Callbacks only copy bytes into malloc'd buffers and read the interrupt flags; everything that can raise
- * an ERROR happens after curl_easy_perform() returned and the handle and header list were freed (a
- * PG_CATCH block frees them if setting up the request fails).
+ * an ERROR happens after curl returned and the handle and header list were freed (a PG_CATCH block frees
+ * them if setting up the request fails; a prefetch's are freed by a memory context callback as well).
+ * Redirects are followed here, on the same origin only, so a key never goes to another host.
  */
 #include "postgres.h"
 
