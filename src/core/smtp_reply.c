@@ -486,7 +486,11 @@ bm_reply_message(const char *text, size_t len, const bm_reply *r, char *buf)
 		for (size_t k = 0; k < n; k++)
 			quotes += (buf[k] == buf[n - 1]);
 		if (quotes % 2 == 1)
+		{
 			n--;
+			while (n > 0 && buf[n - 1] == ' ')
+				n--;
+		}
 	}
 	buf[n] = '\0';
 	return n;
