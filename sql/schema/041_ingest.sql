@@ -1,5 +1,21 @@
 -- 041_ingest.sql — ingest() (text and jsonb) and the replay of quarantined elements.
 
+-- Internal: the rows ingestion is storing, read by its flush statement (src/pg/ingest_store.c) instead of
+-- arrays; an error anywhere else.  EXECUTE is revoked from PUBLIC with every other function (090).
+CREATE FUNCTION @extschema@.ingest_flush_rows(
+        OUT provider @extschema@.provider, OUT provider_event_id text, OUT occurred_at timestamptz,
+        OUT event_type @extschema@.event_type, OUT email text, OUT domain text,
+        OUT bounce_class @extschema@.bounce_class, OUT reason @extschema@.bounce_reason,
+        OUT evidence @extschema@.bounce_evidence, OUT reply_code smallint, OUT status @extschema@.smtp_status,
+        OUT provider_type text, OUT provider_subtype text, OUT diagnostic text, OUT message_id text,
+        OUT attempt integer, OUT rate_excluded boolean, OUT auto_reply boolean, OUT list_entry boolean,
+        OUT provider_suppressed boolean, OUT email_original text, OUT raw jsonb)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'bm_ingest_rows'
+    LANGUAGE C VOLATILE ROWS 5000;
+COMMENT ON FUNCTION @extschema@.ingest_flush_rows() IS
+    'internal to ingest(): the buffered rows of the flush in progress (callable only from there)';
+
 CREATE FUNCTION @extschema@.ingest(payload text, provider text DEFAULT NULL, all_or_nothing boolean DEFAULT false,
                                    OUT batch_id bigint, OUT events integer, OUT inserted integer,
                                    OUT duplicates integer, OUT quarantined integer)

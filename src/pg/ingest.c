@@ -53,7 +53,9 @@ typedef struct ingest_state
 	int64		inserted;
 	int32		quarantined;
 	List	   *notes;			/* of text */
-	Datum		name_cache[4][BM_REASON_COUNT + BM_PROVIDER_COUNT + BM_ET_COUNT];
+	Oid			provider_oid[BM_PROVIDER_COUNT];	/* enum label OIDs, looked up once per call */
+	Oid			etype_oid[BM_ET_COUNT];
+	bm_enum_cache enums;		/* bounce_class, bounce_reason, bounce_evidence labels */
 } ingest_state;
 
 void
@@ -74,20 +76,19 @@ destroy_parser(void *arg)
 	st->parser = NULL;
 }
 
-/* A text datum for a static name, made once per call (kinds: 0 provider, 1 event type, 2 class/reason/evidence). */
-static Datum
-name_datum(ingest_state *st, int kind, int idx, const char *name)
+/* The OIDs of the provider and event_type labels, in bm_provider / bm_event_type order. */
+static void
+load_enum_oids(ingest_state *st)
 {
-	Datum	   *slot = &st->name_cache[kind][idx];
+	const char *names[Max((int) BM_PROVIDER_COUNT, (int) BM_ET_COUNT)];
 
-	if (*slot == (Datum) 0)
-	{
-		MemoryContext old = MemoryContextSwitchTo(st->batch_cxt);
-
-		*slot = CStringGetTextDatum(name);
-		MemoryContextSwitchTo(old);
-	}
-	return *slot;
+	for (int i = 0; i < BM_PROVIDER_COUNT; i++)
+		names[i] = bm_provider_name((bm_provider) i);
+	bm_enum_label_oids(bm_type_oid("provider"), names, BM_PROVIDER_COUNT, st->provider_oid);
+	for (int i = 0; i < BM_ET_COUNT; i++)
+		names[i] = bm_event_type_name((bm_event_type) i);
+	bm_enum_label_oids(bm_type_oid("event_type"), names, BM_ET_COUNT, st->etype_oid);
+	bm_enum_cache_fill(&st->enums);
 }
 
 /* Is s storable as text: valid in the server encoding, no NUL byte? */
@@ -267,8 +268,6 @@ raw_jsonb(ingest_state *st, bm_str raw, char **why)
 	return result;
 }
 
-static const char *const evidence_names[] = {"none", "text", "status", "reply_code", "override", "provider"};
-
 static void
 sink_event(void *ctx, const bm_event *ev)
 {
@@ -321,23 +320,28 @@ sink_event(void *ctx, const bm_event *ev)
 	}
 
 	verdict_for(ev, &v, &classified);
+	/* the buffer holds enum label OIDs indexed by these: never index past the tables */
+	if ((unsigned) ev->provider >= BM_PROVIDER_COUNT || (unsigned) ev->type >= BM_ET_COUNT ||
+		(classified && ((unsigned) v.bounce_class > BM_NOT_BOUNCE || (unsigned) v.reason >= BM_REASON_COUNT ||
+						(unsigned) v.evidence > BM_EV_PROVIDER)))
+		elog(ERROR, "bounce_mgmt: invalid event from the %s adapter (type %d)",
+			 bm_provider_name(ev->provider), (int) ev->type);
 
 	old = MemoryContextSwitchTo(st->row_cxt);
 	i = st->buf->n;
 	bm_civil_from_us(ev->occurred_at, &y, &m, &d);
 	st->buf->months[i] = y * 12 + (m - 1);
-	set_value(st, BM_C_PROVIDER, name_datum(st, 0, ev->provider, bm_provider_name(ev->provider)), false);
+	set_value(st, BM_C_PROVIDER, ObjectIdGetDatum(st->provider_oid[ev->provider]), false);
 	set_text(st, BM_C_PID, ev->provider_event_id);
 	set_value(st, BM_C_OCCURRED, TimestampTzGetDatum(ev->occurred_at - UNIX_TO_PG_USECS), false);
-	set_value(st, BM_C_ETYPE, name_datum(st, 1, ev->type, bm_event_type_name(ev->type)), false);
+	set_value(st, BM_C_ETYPE, ObjectIdGetDatum(st->etype_oid[ev->type]), false);
 	set_text(st, BM_C_EMAIL, ev->email);
 	set_text(st, BM_C_DOMAIN, ev->domain);
 	if (classified)
 	{
-		set_value(st, BM_C_CLASS, name_datum(st, 2, BM_REASON_COUNT + v.bounce_class,
-											 bm_class_name(v.bounce_class)), false);
-		set_value(st, BM_C_REASON, name_datum(st, 2, v.reason, bm_reason_name(v.reason)), false);
-		set_value(st, BM_C_EVIDENCE, name_datum(st, 3, v.evidence, evidence_names[v.evidence]), false);
+		set_value(st, BM_C_CLASS, ObjectIdGetDatum(st->enums.class_oid[v.bounce_class]), false);
+		set_value(st, BM_C_REASON, ObjectIdGetDatum(st->enums.reason_oid[v.reason]), false);
+		set_value(st, BM_C_EVIDENCE, ObjectIdGetDatum(st->enums.evidence_oid[v.evidence]), false);
 	}
 	else
 	{
@@ -348,16 +352,10 @@ sink_event(void *ctx, const bm_event *ev)
 	{
 		int			reply = classified ? v.reply_code : ev->reply_code;
 		bm_status	status = classified ? v.status : ev->status;
-		char		sbuf[BM_STATUS_TEXT_MAX];
 
-		set_value(st, BM_C_REPLY, Int32GetDatum(reply), reply == 0);
-		if (status == BM_STATUS_NONE)
-			set_value(st, BM_C_STATUS, (Datum) 0, true);
-		else
-		{
-			bm_status_format(status, sbuf);
-			set_value(st, BM_C_STATUS, CStringGetTextDatum(sbuf), false);
-		}
+		/* reply codes are 3 digits, statuses valid (the parsers guarantee both; anything else is NULL) */
+		set_value(st, BM_C_REPLY, Int16GetDatum((int16) reply), reply <= 0 || reply > PG_INT16_MAX);
+		set_value(st, BM_C_STATUS, UInt32GetDatum(status), !bm_status_is_valid(status));
 	}
 	set_text(st, BM_C_PTYPE, ev->provider_type);
 	set_text(st, BM_C_PSUB, ev->provider_subtype);
@@ -472,6 +470,7 @@ bm_ingest_payload(const char *payload, size_t len, const bm_ingest_options *opts
 	st->buf = MemoryContextAllocHuge(batch_cxt, sizeof(bm_rowbuf));
 	st->buf->n = 0;
 	st->max_time = GetCurrentTimestamp() + UNIX_TO_PG_USECS + USECS_PER_DAY;
+	load_enum_oids(st);
 	st->parser = bm_parser_create();
 	if (st->parser == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));

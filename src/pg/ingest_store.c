@@ -1,7 +1,8 @@
 /*
  * ingest_store.c — writes ingested events in bulk.  A flush is ONE execution of one saved plan: the
- * buffered columns go in as arrays, unnest() turns them into rows, INSERT ... ON CONFLICT DO NOTHING
- * drops duplicates, and the same statement upserts per-address state and the daily counters from the rows
+ * buffered rows come in through ingest_flush_rows() (a C set-returning function reading this file's
+ * buffer: no arrays to build and unnest, enum values already as label OIDs, no text casts),
+ * INSERT ... ON CONFLICT DO NOTHING drops duplicates, and the same statement upserts per-address state and the daily counters from the rows
  * actually inserted (so a duplicate never counts twice), opens the suppressions new hard bounces and
  * complaints call for, and resolves notices a delivery answers.  Ingestion transactions are serialized by
  * an advisory lock (ingest.c), so rows need no particular order to avoid deadlocks.
@@ -10,58 +11,41 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "utils/array.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
 
 #include "bm_pg.h"
 #include "ingest_store.h"
 
-static const Oid col_types[BM_NCOLS] = {
-	[BM_C_PROVIDER] = TEXTOID,[BM_C_PID] = TEXTOID,[BM_C_OCCURRED] = TIMESTAMPTZOID,
-	[BM_C_ETYPE] = TEXTOID,[BM_C_EMAIL] = TEXTOID,[BM_C_DOMAIN] = TEXTOID,[BM_C_CLASS] = TEXTOID,
-	[BM_C_REASON] = TEXTOID,[BM_C_EVIDENCE] = TEXTOID,[BM_C_REPLY] = INT4OID,[BM_C_STATUS] = TEXTOID,
-	[BM_C_PTYPE] = TEXTOID,[BM_C_PSUB] = TEXTOID,[BM_C_DIAG] = TEXTOID,[BM_C_MSGID] = TEXTOID,
-	[BM_C_ATTEMPT] = INT4OID,[BM_C_FLAGS] = INT4OID,[BM_C_EMAIL_ORIG] = TEXTOID,[BM_C_RAW] = JSONBOID,
-};
+PG_FUNCTION_INFO_V1(bm_ingest_rows);
+
+/* the buffer being flushed: set only while the flush statement runs (ingest_flush_rows() reads it) */
+static bm_rowbuf *flush_rows = NULL;
 
 /*
- * The flush statement.  Flags: 1 rate-excluded, 2 auto-reply, 4 list entry, 64 provider-suppressed
- * (event.h BM_EVF_*).  "Bounces" for per-address state are bounce and deferred events we classified hard
+ * The flush statement ($1: the batch id).  "Bounces" for per-address state are bounce and deferred events we classified hard
  * or soft; the counters leave out rate-excluded events and list entries (counted as excluded).
  */
 static const char *const flush_sql =
-"WITH input AS ("
-"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[]),"
-"         pg_catalog.unnest($3::timestamptz[]), pg_catalog.unnest($4::text[]), pg_catalog.unnest($5::text[]),"
-"         pg_catalog.unnest($6::text[]), pg_catalog.unnest($7::text[]), pg_catalog.unnest($8::text[]),"
-"         pg_catalog.unnest($9::text[]), pg_catalog.unnest($10::int4[]), pg_catalog.unnest($11::text[]),"
-"         pg_catalog.unnest($12::text[]), pg_catalog.unnest($13::text[]), pg_catalog.unnest($14::text[]),"
-"         pg_catalog.unnest($15::text[]), pg_catalog.unnest($16::int4[]), pg_catalog.unnest($17::int4[]),"
-"         pg_catalog.unnest($18::text[]), pg_catalog.unnest($19::jsonb[]))"
-"      AS u(provider, pid, occurred_at, event_type, email, domain, cls, reason, evidence, reply_code, status,"
-"           ptype, psub, diag, msgid, attempt, flags, email_orig, raw)"
-"), ins AS ("
+"WITH ins AS ("
 "  INSERT INTO " BM_SCHEMA ".events AS e (event_id, provider, provider_event_id, occurred_at, event_type, email,"
 "         domain, bounce_class, reason, evidence, reply_code, status, provider_type, provider_subtype, diagnostic,"
 "         message_id, attempt, rate_excluded, auto_reply, list_entry, provider_suppressed, email_original,"
 "         batch_id, raw)"
-"  SELECT pg_catalog.nextval('" BM_SCHEMA ".events_event_id_seq'), i.provider::" BM_SCHEMA ".provider, i.pid,"
-"         i.occurred_at, i.event_type::" BM_SCHEMA ".event_type, i.email, i.domain,"
-"         i.cls::" BM_SCHEMA ".bounce_class, i.reason::" BM_SCHEMA ".bounce_reason,"
-"         i.evidence::" BM_SCHEMA ".bounce_evidence, i.reply_code::pg_catalog.int2,"
-"         i.status::" BM_SCHEMA ".smtp_status, i.ptype, i.psub, i.diag, i.msgid, i.attempt,"
-"         (i.flags OPERATOR(pg_catalog.&) 1) OPERATOR(pg_catalog.<>) 0,"
-"         (i.flags OPERATOR(pg_catalog.&) 2) OPERATOR(pg_catalog.<>) 0,"
-"         (i.flags OPERATOR(pg_catalog.&) 4) OPERATOR(pg_catalog.<>) 0,"
-"         (i.flags OPERATOR(pg_catalog.&) 64) OPERATOR(pg_catalog.<>) 0,"
-"         i.email_orig, $20, i.raw"
-"    FROM input i"
+"  SELECT pg_catalog.nextval('" BM_SCHEMA ".events_event_id_seq'), i.provider, i.provider_event_id,"
+"         i.occurred_at, i.event_type, i.email, i.domain, i.bounce_class, i.reason, i.evidence, i.reply_code,"
+"         i.status, i.provider_type, i.provider_subtype, i.diagnostic, i.message_id, i.attempt,"
+"         i.rate_excluded, i.auto_reply, i.list_entry, i.provider_suppressed, i.email_original, $1, i.raw"
+"    FROM " BM_SCHEMA ".ingest_flush_rows() i"
 "  ON CONFLICT DO NOTHING"
 "  RETURNING e.event_id, e.provider, e.occurred_at, e.event_type, e.email, e.domain, e.bounce_class, e.reason,"
 "            e.diagnostic, e.rate_excluded OR e.list_entry AS x"
 "), s AS ("
-"  SELECT ins.*,"
+"  SELECT ins.*, (ins.occurred_at AT TIME ZONE 'UTC')::date AS day,"
 "         ins.event_type IN ('bounce', 'deferred') AND ins.bounce_class IN ('hard', 'soft') AS is_bounce,"
 "         ins.event_type = 'bounce' AND ins.bounce_class = 'hard' AS is_hard"
 "    FROM ins"
@@ -129,7 +113,7 @@ static const char *const flush_sql =
 "), cnt AS ("
 "  INSERT INTO " BM_SCHEMA ".daily_counts AS c (day, provider, domain, sent, delivered, hard, soft, deferred,"
 "         dropped, complaints, unsubscribes, sender_side, excluded)"
-"  SELECT (s.occurred_at AT TIME ZONE 'UTC')::date, s.provider, s.domain,"
+"  SELECT s.day, s.provider, s.domain,"
 "         pg_catalog.count(*) FILTER (WHERE s.event_type = 'sent' AND NOT s.x),"
 "         pg_catalog.count(*) FILTER (WHERE s.event_type = 'delivered' AND NOT s.x),"
 "         pg_catalog.count(*) FILTER (WHERE s.is_hard AND NOT s.x),"
@@ -152,14 +136,14 @@ static const char *const flush_sql =
 "  RETURNING 1"
 "), rc AS ("
 "  INSERT INTO " BM_SCHEMA ".daily_reason_counts AS c (day, provider, domain, reason, n)"
-"  SELECT (s.occurred_at AT TIME ZONE 'UTC')::date, s.provider, s.domain, s.reason, pg_catalog.count(*)"
+"  SELECT s.day, s.provider, s.domain, s.reason, pg_catalog.count(*)"
 "    FROM s WHERE s.event_type IN ('bounce', 'deferred') AND s.reason IS NOT NULL AND NOT s.x"
 "   GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
 "  ON CONFLICT (day, provider, domain, reason) DO UPDATE SET n = c.n + excluded.n"
 "  RETURNING 1"
 "), tot AS ("
 "  INSERT INTO " BM_SCHEMA ".daily_totals AS t (day, source, sent, delivered, hard, soft, complaints, sender_side)"
-"  SELECT (s.occurred_at AT TIME ZONE 'UTC')::date, s.provider::text,"
+"  SELECT s.day, s.provider::text,"
 "         pg_catalog.count(*) FILTER (WHERE s.event_type = 'sent' AND NOT s.x),"
 "         pg_catalog.count(*) FILTER (WHERE s.event_type = 'delivered' AND NOT s.x),"
 "         pg_catalog.count(*) FILTER (WHERE s.is_hard AND NOT s.x),"
@@ -299,44 +283,100 @@ ensure_partitions(const bm_rowbuf *buf)
 int64
 bm_store_flush(bm_rowbuf *buf, int64 batch_id)
 {
-	Datum		args[BM_NCOLS + 1];
-	int			dims[1];
-	int			lbs[1] = {1};
+	Datum		arg = Int64GetDatum(batch_id);
+	Oid			argtype = INT8OID;
 	bool		isnull;
-	int64		inserted;
+	int64		inserted = 0;
 	int			rc;
 
 	if (buf->n == 0)
 		return 0;
 	ensure_partitions(buf);
 	if (flush_plan == NULL)
+		flush_plan = keep_plan(flush_sql, 1, &argtype);
+	flush_rows = buf;
+	PG_TRY();
 	{
-		Oid			argtypes[BM_NCOLS + 1];
-
-		for (int c = 0; c < BM_NCOLS; c++)
-			argtypes[c] = get_array_type(col_types[c]);
-		argtypes[BM_NCOLS] = INT8OID;
-		flush_plan = keep_plan(flush_sql, BM_NCOLS + 1, argtypes);
+		rc = SPI_execute_plan(flush_plan, &arg, NULL, false, 1);
+		if (rc != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "bounce_mgmt: storing events failed: %s", SPI_result_code_string(rc));
+		inserted = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		SPI_freetuptable(SPI_tuptable);
 	}
-	dims[0] = buf->n;
-	for (int c = 0; c < BM_NCOLS; c++)
+	PG_FINALLY();
 	{
-		int16		typlen;
-		bool		typbyval;
-		char		typalign;
-
-		get_typlenbyvalalign(col_types[c], &typlen, &typbyval, &typalign);
-		args[c] = PointerGetDatum(construct_md_array(buf->values[c], buf->nulls[c], 1, dims, lbs,
-													 col_types[c], typlen, typbyval, typalign));
+		flush_rows = NULL;
 	}
-	args[BM_NCOLS] = Int64GetDatum(batch_id);
-	rc = SPI_execute_plan(flush_plan, args, NULL, false, 1);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "bounce_mgmt: storing events failed: %s", SPI_result_code_string(rc));
-	inserted = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_freetuptable(SPI_tuptable);
+	PG_END_TRY();
 	buf->n = 0;
 	return inserted;
+}
+
+/*
+ * ingest_flush_rows(): the buffer being flushed, as rows shaped like events (without event_id and
+ * batch_id), in materialize mode.  Only the flush statement calls it; anywhere else it is an error.
+ */
+#define BM_FLUSH_OUT_COLS 22
+
+Datum
+bm_ingest_rows(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const bm_rowbuf *buf = flush_rows;
+	TupleDesc	tupdesc;
+	Tuplestorestate *store;
+	MemoryContext old;
+
+	if (buf == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("ingest_flush_rows() can only be called by ingestion"),
+				 errhint("Use bounce_mgmt.ingest() to store events.")));
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) || (rsinfo->allowedModes & SFRM_Materialize) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("ingest_flush_rows() must be called in FROM")));
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
+		tupdesc->natts != BM_FLUSH_OUT_COLS)
+		elog(ERROR, "bounce_mgmt: ingest_flush_rows() is declared with the wrong columns");
+
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	tupdesc = CreateTupleDescCopy(tupdesc);
+	store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0, false, work_mem);
+	MemoryContextSwitchTo(old);
+
+	for (int i = 0; i < buf->n; i++)
+	{
+		Datum		v[BM_FLUSH_OUT_COLS];
+		bool		n[BM_FLUSH_OUT_COLS];
+		int32		flags = DatumGetInt32(buf->values[BM_C_FLAGS][i]);
+		static const bm_col direct[] = {
+			BM_C_PROVIDER, BM_C_PID, BM_C_OCCURRED, BM_C_ETYPE, BM_C_EMAIL, BM_C_DOMAIN, BM_C_CLASS,
+			BM_C_REASON, BM_C_EVIDENCE, BM_C_REPLY, BM_C_STATUS, BM_C_PTYPE, BM_C_PSUB, BM_C_DIAG,
+			BM_C_MSGID, BM_C_ATTEMPT
+		};
+		int			k;
+
+		/* columns 0..15 as buffered, 16..19 the flags, 20 email_original, 21 raw */
+		for (k = 0; k < (int) lengthof(direct); k++)
+		{
+			v[k] = buf->values[direct[k]][i];
+			n[k] = buf->nulls[direct[k]][i];
+		}
+		v[k] = BoolGetDatum((flags & BM_EVF_NO_RATE) != 0), n[k++] = false;
+		v[k] = BoolGetDatum((flags & BM_EVF_AUTO_REPLY) != 0), n[k++] = false;
+		v[k] = BoolGetDatum((flags & BM_EVF_LIST_ENTRY) != 0), n[k++] = false;
+		v[k] = BoolGetDatum((flags & BM_EVF_PROVIDER_SUPPRESSED) != 0), n[k++] = false;
+		v[k] = buf->values[BM_C_EMAIL_ORIG][i], n[k] = buf->nulls[BM_C_EMAIL_ORIG][i], k++;
+		v[k] = buf->values[BM_C_RAW][i], n[k] = buf->nulls[BM_C_RAW][i], k++;
+		Assert(k == BM_FLUSH_OUT_COLS);
+		tuplestore_putvalues(store, tupdesc, v, n);
+	}
+
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = store;
+	rsinfo->setDesc = tupdesc;
+	return (Datum) 0;
 }
 
 void

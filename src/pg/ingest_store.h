@@ -12,7 +12,12 @@
 
 #define BM_FLUSH_ROWS 5000
 
-/* The columns of one buffered event (the flush statement's parameters $1..$19, in this order). */
+/*
+ * The columns of one buffered event.  The flush statement reads them through ingest_flush_rows(), which
+ * turns each row into the events columns: enum columns hold the label OID (provider, event type, class,
+ * reason, evidence), BM_C_REPLY an int2, BM_C_STATUS the packed smtp_status, BM_C_FLAGS the BM_EVF_*
+ * bits (split into the boolean columns), text columns text datums, BM_C_RAW a jsonb datum.
+ */
 typedef enum bm_col
 {
 	BM_C_PROVIDER = 0,
