@@ -1,23 +1,43 @@
 # Makefile — PGXS build of the bounce_mgmt extension, plus the pure-C unit tests and fuzz targets.
 #
-#   make && make install        build and install the extension (server headers, libcurl, json-c needed)
-#   make installcheck           pg_regress + isolation tests against a running server ($PGHOST/$PGPORT)
-#   make unit                   C unit tests of the pure-C core (no PostgreSQL needed)
-#   make fuzz FUZZ_SECONDS=30   libFuzzer (ASan+UBSan) smoke run of every parser (clang needed)
-#   scripts/demo.sh             the main job on a throwaway cluster;  scripts/test.sh  every test
+#   make && make install          build and install the extension (server headers, libcurl, json-c needed)
+#   make installcheck             pg_regress + isolation tests against a running server ($PGHOST/$PGPORT)
+#   make installcheck REGRESS=ingest ISOLATION=      one regression test only
+#   make unit                     C unit tests of the pure-C core (no PostgreSQL needed)
+#   test/unit/run_unit ses        only the unit tests whose name contains "ses"
+#   make fuzz                     libFuzzer (ASan+UBSan) smoke run of every target, FUZZ_SECONDS each (3)
+#   make fuzz-long                the deep run: FUZZ_RUNS executions per target, corpus kept (not in CI)
+#   scripts/demo.sh               the main job on a throwaway cluster;  scripts/test.sh  every test
+#
+# Objects are built once per configuration and shared: the PGXS objects of src/core/ go into the
+# extension and into the unit-test binary; build/fuzz/ holds the core once more with ASan/UBSan +
+# fuzzer instrumentation, linked into every fuzz target.  Every object tracks its headers (-MMD).
 
 EXTENSION  = bounce_mgmt
 EXTVERSION = $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 
-CORE_SRCS  = $(sort $(wildcard src/core/*.c) $(wildcard src/core/providers/*.c))
+CORE_SRCS  = $(sort $(wildcard src/core/*.c src/core/*/*.c))
 PG_SRCS    = $(sort $(wildcard src/pg/*.c))
+CORE_OBJS  = $(CORE_SRCS:.c=.o)
 MODULE_big = $(EXTENSION)
-OBJS       = $(CORE_SRCS:.c=.o) $(PG_SRCS:.c=.o)
+OBJS       = $(CORE_OBJS) $(PG_SRCS:.c=.o)
 
-# The install script is built from one-concern-per-file pieces (pgvector / pg_partman style).
-SCHEMA_SRCS = $(sort $(wildcard sql/schema/*.sql))
-DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA        = $(filter-out $(DATA_built), $(wildcard sql/$(EXTENSION)--*--*.sql))
+# ---- SQL scripts -----------------------------------------------------------------------------------------
+# The install script of the current version is sql/schema/*.sql (objects that hold state: types, tables,
+# indexes, seeded rows; run once) followed by sql/code/*.sql (functions, views, triggers, grants: every
+# statement re-runnable, CREATE OR REPLACE).  The upgrade script from the previous release is
+# sql/upgrade/<prev>--<current>.sql (the state migration) followed by the same sql/code/*.sql, so an
+# upgraded database gets exactly the code of a fresh one.  Released versions' scripts are frozen files
+# (sql/bounce_mgmt--<version>.sql, sql/bounce_mgmt--<a>--<b>.sql): see README "Contributing".
+SCHEMA_SRCS  = $(sort $(wildcard sql/schema/*.sql))
+CODE_SRCS    = $(sort $(wildcard sql/code/*.sql))
+UPGRADE_SRC  = $(lastword $(sort $(wildcard sql/upgrade/*--$(EXTVERSION).sql)))
+UPGRADE_FROM = $(patsubst sql/upgrade/%--$(EXTVERSION).sql,%,$(UPGRADE_SRC))
+INSTALL_SQL  = sql/$(EXTENSION)--$(EXTVERSION).sql
+UPGRADE_SQL  = $(if $(UPGRADE_SRC),sql/$(EXTENSION)--$(UPGRADE_FROM)--$(EXTVERSION).sql)
+FROZEN_SQL   = $(filter-out $(INSTALL_SQL) $(UPGRADE_SQL),$(wildcard sql/$(EXTENSION)--*.sql))
+DATA_built   = $(INSTALL_SQL) $(UPGRADE_SQL)
+DATA         = $(FROZEN_SQL)
 
 REGRESS      = $(shell cat test/regress_schedule)
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
@@ -28,12 +48,13 @@ PKG_CONFIG ?= pkg-config
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl json-c 2>/dev/null)
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl json-c 2>/dev/null)
 
-PG_CPPFLAGS = -Isrc/core -Isrc/pg $(DEP_CFLAGS)
+# -MF $@.d: the compiler's own dependency list per object (x.o.d, and x.bc.d for the JIT bitcode)
+PG_CPPFLAGS = -Isrc/core -Isrc/pg $(DEP_CFLAGS) -MMD -MP -MF $@.d
 PG_CFLAGS   = -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter
 SHLIB_LINK  = $(DEP_LIBS)
 
-EXTRA_CLEAN = test/unit/run_unit test/fuzz/bin results regression.diffs regression.out \
-              output_iso tmp_check
+EXTRA_CLEAN = $(DATA_built) test/unit/run_unit test/unit/*.o test/unit/*.d build results regression.diffs \
+              regression.out output_iso tmp_check $(addsuffix .d,$(OBJS)) $(OBJS:.o=.bc.d)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -41,49 +62,75 @@ PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
 else
-# Without the server headers PGXS cannot be included: say what to install instead of failing obscurely.
+# Without the server headers PGXS cannot be included: the pure-C targets still work; the others say what
+# to install instead of failing obscurely.
 all install installcheck:
 	@echo "bounce_mgmt: PostgreSQL server development files not found ($(PG_CONFIG) --pgxs)."; \
 	echo "Run scripts/test.sh or scripts/demo.sh (as root they install them), or: apt-get install postgresql-server-dev-<major> libcurl4-openssl-dev libjson-c-dev"; \
 	exit 1
+CFLAGS   = -O2 -g
+CPPFLAGS = -Isrc/core $(DEP_CFLAGS) -MMD -MP -MF $@.d
 endif
 
-# PGXS tracks no header dependencies: rebuild every object when any of our headers or tables changes
-$(OBJS): $(wildcard src/core/*.h src/core/*.def src/core/providers/*.h src/pg/*.h)
+-include $(wildcard $(addsuffix .d,$(OBJS)) $(OBJS:.o=.bc.d))
 
-$(DATA_built): $(SCHEMA_SRCS) $(EXTENSION).control
-	@{ printf -- '-- %s--%s.sql: generated by make from sql/schema/*.sql; edit those files.\n' $(EXTENSION) $(EXTVERSION); \
-	   for f in $(SCHEMA_SRCS); do printf '\n-- ---- %s\n' $$f; cat $$f; done; } > $@
+$(INSTALL_SQL): $(SCHEMA_SRCS) $(CODE_SRCS) $(EXTENSION).control
+	@{ printf -- '-- %s--%s.sql: generated by make from sql/schema/*.sql and sql/code/*.sql; edit those files.\n' \
+	     $(EXTENSION) $(EXTVERSION); \
+	   for f in $(SCHEMA_SRCS) $(CODE_SRCS); do printf '\n-- ---- %s\n' $$f; cat $$f; done; } > $@
 
-# ---- pure-C core: unit tests and fuzzers (no PostgreSQL) ---------------------------------------------
-CORE_CC      ?= cc
-CORE_CFLAGS   = -std=gnu99 -O2 -g -Wall -Wextra -Werror -Isrc/core -Itest/unit $(DEP_CFLAGS)
+ifneq ($(UPGRADE_SRC),)
+$(UPGRADE_SQL): $(UPGRADE_SRC) $(CODE_SRCS) $(EXTENSION).control
+	@{ printf -- '-- %s: generated by make from %s and sql/code/*.sql; edit those files.\n' $@ $(UPGRADE_SRC); \
+	   for f in $(UPGRADE_SRC) $(CODE_SRCS); do printf '\n-- ---- %s\n' $$f; cat $$f; done; } > $@
+endif
+
+# ---- pure-C core: unit tests (the PGXS objects above, linked with the tests) ------------------------------
+UNIT_CC      ?= $(CC)
+UNIT_CFLAGS   = -std=gnu99 -O2 -g -Wall -Wextra -Werror -Isrc/core -Itest/unit $(DEP_CFLAGS)
 UNIT_SRCS     = $(sort $(wildcard test/unit/*.c))
+UNIT_OBJS     = $(UNIT_SRCS:.c=.o)
 
-test/unit/run_unit: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.h src/core/*.def src/core/providers/*.h test/unit/*.h)
-	$(CORE_CC) $(CORE_CFLAGS) $(CORE_SRCS) $(UNIT_SRCS) -o $@ $(DEP_LIBS)
+test/unit/%.o: test/unit/%.c
+	$(UNIT_CC) $(UNIT_CFLAGS) -MMD -MP -MF $@.d -c $< -o $@
+
+test/unit/run_unit: $(UNIT_OBJS) $(CORE_OBJS)
+	$(UNIT_CC) $(UNIT_OBJS) $(CORE_OBJS) -o $@ $(DEP_LIBS)
+
+-include $(wildcard test/unit/*.o.d)
 
 unit: test/unit/run_unit
-	cd test/unit && ./run_unit
+	cd test/unit && ./run_unit $(UNIT)
 
-FUZZ_SECONDS ?= 30
+# ---- fuzzing: the core once with ASan/UBSan + coverage, shared by every target ---------------------------
+FUZZ_SECONDS ?= 3
+FUZZ_RUNS    ?= 10000000
 FUZZ_CC      ?= clang
+FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=all -Isrc/core -Itest/fuzz $(DEP_CFLAGS)
 FUZZ_SRCS     = $(sort $(wildcard test/fuzz/fuzz_*.c))
-FUZZ_BINS     = $(patsubst test/fuzz/%.c,test/fuzz/bin/%,$(FUZZ_SRCS))
+FUZZ_BINS     = $(patsubst test/fuzz/%.c,build/fuzz/bin/%,$(FUZZ_SRCS))
+FUZZ_CORE     = $(patsubst %.c,build/fuzz/%.o,$(CORE_SRCS))
+FUZZ_HELPERS  = $(patsubst %.c,build/fuzz/%.o,$(filter-out $(FUZZ_SRCS),$(wildcard test/fuzz/*.c)))
 
-test/fuzz/bin/%: test/fuzz/%.c $(CORE_SRCS)
-	@mkdir -p test/fuzz/bin
-	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-Isrc/core $(DEP_CFLAGS) $(CORE_SRCS) $< -o $@ $(DEP_LIBS)
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -MF $@.d -c $< -o $@
 
-fuzz: $(FUZZ_BINS)
-	@for b in $(FUZZ_BINS); do \
-		n=$$(basename $$b); corpus=test/fuzz/corpus/$${n#fuzz_}; mkdir -p test/fuzz/bin/work-$$n; \
-		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-		$$b -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-			test/fuzz/bin/work-$$n $$( [ -d $$corpus ] && echo $$corpus ) > test/fuzz/bin/$$n.log 2>&1 \
-			|| { tail -60 test/fuzz/bin/$$n.log; exit 1; }; \
-		grep -E '^stat::number_of_executed_units' test/fuzz/bin/$$n.log | sed "s/^/  $$n /"; \
-	done
+build/fuzz/bin/%: build/fuzz/test/fuzz/%.o $(FUZZ_CORE) $(FUZZ_HELPERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ -o $@ $(DEP_LIBS)
 
-.PHONY: unit fuzz
+-include $(wildcard build/fuzz/src/core/*.o.d build/fuzz/src/core/*/*.o.d build/fuzz/test/fuzz/*.o.d)
+
+fuzz-build: $(FUZZ_BINS)
+
+# FUZZ_SECONDS=0 skips; FUZZ_TARGETS=payload,json runs some.  Work corpora stay in build/fuzz/work-*.
+fuzz: $(if $(filter 0,$(FUZZ_SECONDS)),,$(FUZZ_BINS))
+	@if [ "$(FUZZ_SECONDS)" = 0 ]; then echo "fuzz: skipped (FUZZ_SECONDS=0)"; exit 0; fi; \
+	scripts/fuzz.sh smoke $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+fuzz-long: $(FUZZ_BINS)
+	scripts/fuzz.sh long $(FUZZ_RUNS) $(FUZZ_BINS)
+
+.PHONY: unit fuzz fuzz-build fuzz-long
