@@ -58,36 +58,8 @@ COMMENT ON TABLE @extschema@.classify_rules IS
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.classify_rules', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.classify_rules_rule_id_seq', '');
 
-CREATE FUNCTION @extschema@.classify_rules_changed() RETURNS trigger
-    AS 'MODULE_PATHNAME', 'bm_classify_rules_changed' LANGUAGE C;
-CREATE TRIGGER classify_rules_changed
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.classify_rules
-    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.classify_rules_changed();
-
-CREATE FUNCTION @extschema@.classify_rules_cache(OUT rules integer, OUT loads bigint, OUT loaded_at timestamptz)
-    AS 'MODULE_PATHNAME', 'bm_classify_rules_cache_sql' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
-COMMENT ON FUNCTION @extschema@.classify_rules_cache() IS
-    'this session''s cached copy of classify_rules: rule count (NULL when stale), number of loads, time of the last load';
-
-CREATE FUNCTION @extschema@.classify(diagnostic text, reply_code integer DEFAULT NULL,
-                                     status @extschema@.smtp_status DEFAULT NULL)
-    RETURNS @extschema@.classification
-    AS 'MODULE_PATHNAME', 'bm_classify_sql' LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.classify(text, integer, @extschema@.smtp_status) IS
-    'classify a bounce from its diagnostic text and optional reply code / enhanced status (given codes win over codes found in the text)';
-
-CREATE FUNCTION @extschema@.parse_smtp_reply(diagnostic text,
-                                             OUT reply_code integer, OUT status @extschema@.smtp_status,
-                                             OUT message text)
-    AS 'MODULE_PATHNAME', 'bm_parse_smtp_reply_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.parse_smtp_reply(text) IS
-    'the SMTP reply code, enhanced status and human message found in a diagnostic text';
-
 CREATE FUNCTION @extschema@.reason_catalog(OUT reason text, OUT default_class text, OUT fault text,
                                            OUT sisimai_name text)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'bm_reason_catalog_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.reason_catalog() IS 'the reason table compiled into the library';
-
-REVOKE ALL ON @extschema@.classify_rules FROM PUBLIC;
-GRANT SELECT ON @extschema@.classify_rules TO PUBLIC;

@@ -36,19 +36,3 @@ INSERT INTO @extschema@.rate_thresholds VALUES
 COMMENT ON TABLE @extschema@.rate_thresholds IS
     'rate levels (fractions, 0.05 = 5 %) at which bounce_rates() says review or pause and maintenance raises alerts';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rate_thresholds', '');
-
--- The verdict for one pair of rates: the worse of the two metrics.
-CREATE FUNCTION @extschema@.rate_verdict(sent bigint, hard_rate numeric, complaint_rate numeric)
-    RETURNS @extschema@.rate_verdict
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    SELECT CASE
-             WHEN coalesce(sent, 0) = 0 THEN 'no_data'
-             WHEN hard_rate >= h.pause OR complaint_rate >= c.pause THEN 'pause'
-             WHEN hard_rate >= h.review OR complaint_rate >= c.review THEN 'review'
-             ELSE 'ok'
-           END::@extschema@.rate_verdict
-      FROM @extschema@.rate_thresholds h, @extschema@.rate_thresholds c
-     WHERE h.metric = 'hard_bounce' AND c.metric = 'complaint'
-$$;

@@ -2,7 +2,7 @@
 
 -- Internal: the rows ingestion is storing, read by its flush statement (src/pg/ingest_store.c) instead of
 -- arrays; an error anywhere else.  EXECUTE is revoked from PUBLIC with every other function (090).
-CREATE FUNCTION @extschema@.ingest_flush_rows(
+CREATE OR REPLACE FUNCTION @extschema@.ingest_flush_rows(
         OUT provider @extschema@.provider, OUT provider_event_id text, OUT occurred_at timestamptz,
         OUT event_type @extschema@.event_type, OUT email text, OUT domain text,
         OUT bounce_class @extschema@.bounce_class, OUT reason @extschema@.bounce_reason,
@@ -16,7 +16,7 @@ CREATE FUNCTION @extschema@.ingest_flush_rows(
 COMMENT ON FUNCTION @extschema@.ingest_flush_rows() IS
     'internal to ingest(): the buffered rows of the flush in progress (callable only from there)';
 
-CREATE FUNCTION @extschema@.ingest(payload text, provider text DEFAULT NULL, all_or_nothing boolean DEFAULT false,
+CREATE OR REPLACE FUNCTION @extschema@.ingest(payload text, provider text DEFAULT NULL, all_or_nothing boolean DEFAULT false,
                                    OUT batch_id bigint, OUT events integer, OUT inserted integer,
                                    OUT duplicates integer, OUT quarantined integer)
     AS 'MODULE_PATHNAME', 'bm_ingest_sql'
@@ -25,7 +25,7 @@ CREATE FUNCTION @extschema@.ingest(payload text, provider text DEFAULT NULL, all
 COMMENT ON FUNCTION @extschema@.ingest(text, text, boolean) IS
     'store a provider''s webhook batch or API page (provider NULL = detect it): deduplicated events, per-address state, daily counters; refused elements go to ingest_errors (all_or_nothing: the call fails instead)';
 
-CREATE FUNCTION @extschema@.ingest(payload jsonb, provider text DEFAULT NULL, all_or_nothing boolean DEFAULT false,
+CREATE OR REPLACE FUNCTION @extschema@.ingest(payload jsonb, provider text DEFAULT NULL, all_or_nothing boolean DEFAULT false,
                                    OUT batch_id bigint, OUT events integer, OUT inserted integer,
                                    OUT duplicates integer, OUT quarantined integer)
     LANGUAGE sql VOLATILE
@@ -38,7 +38,7 @@ COMMENT ON FUNCTION @extschema@.ingest(jsonb, text, boolean) IS
 -- (a classification rule, a setting, a corrected element).  Each element is tried as it was sent and, if
 -- its provider wants a batch, wrapped in an array; those that now land are marked replayed with the new
 -- batch.  Returns one row per element tried.
-CREATE FUNCTION @extschema@.replay_errors(error_ids bigint[] DEFAULT NULL)
+CREATE OR REPLACE FUNCTION @extschema@.replay_errors(error_ids bigint[] DEFAULT NULL)
     RETURNS TABLE (error_id bigint, replayed boolean, batch_id bigint, message text)
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp

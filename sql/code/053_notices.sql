@@ -1,0 +1,172 @@
+-- 053_notices.sql — the functions, views and triggers of sql/schema/053_notices.sql (re-runnable: every upgrade runs it again).
+
+-- The kind of notice an address needs, from its open suppression (or, without one, its last bounce).
+CREATE OR REPLACE FUNCTION @extschema@.notice_kind_for(cause @extschema@.suppression_cause, last_class @extschema@.bounce_class)
+    RETURNS @extschema@.notice_kind
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT CASE WHEN cause = 'hard_bounce' OR (cause IS NULL AND last_class = 'hard')
+                THEN 'hard' ELSE 'repeated_soft' END::@extschema@.notice_kind
+$$;
+
+-- The candidates: addresses whose open suppression says the address (hard) or its soft bounces
+-- (repeated_soft) are the problem, and — when min_soft_bounces is given — addresses with that many
+-- escalating soft bounces within `within` since their last delivery, suppressed or not.  Left out: an
+-- address notified within its cooldown with no bounce since, and an address whose last notice was
+-- resolved (changed, delivered, lifted) with no bounce since.
+CREATE OR REPLACE FUNCTION @extschema@.pending_notices(min_soft_bounces integer DEFAULT NULL,
+                                            within interval DEFAULT '30 days',
+                                            cooldown interval DEFAULT NULL)
+    RETURNS TABLE (email text, kind @extschema@.notice_kind, reason @extschema@.bounce_reason,
+                   bounces integer, first_bounce_at timestamptz, last_bounce_at timestamptz,
+                   last_diagnostic text, suppressed_since timestamptz,
+                   notifications integer, last_notified_at timestamptz)
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    WITH candidates AS (
+        SELECT s.email,
+               CASE WHEN s.cause = 'hard_bounce' THEN 'hard' ELSE 'repeated_soft' END::@extschema@.notice_kind AS kind,
+               coalesce(s.reason, a.last_reason) AS reason,
+               CASE WHEN s.cause = 'hard_bounce' THEN a.hard_bounces ELSE a.soft_bounces + a.deferrals END AS bounces,
+               a.first_bounce_at, a.last_bounce_at, a.last_diagnostic,
+               s.opened_at AS suppressed_since
+          FROM @extschema@.suppressions s
+          JOIN @extschema@.addresses a ON a.email = s.email
+         WHERE s.closed_at IS NULL AND s.cause IN ('hard_bounce', 'repeated_soft', 'persistent_soft')
+        UNION ALL
+        SELECT x.email, 'repeated_soft', x.reason, x.n::integer, a.first_bounce_at, a.last_bounce_at,
+               a.last_diagnostic, NULL
+          FROM (SELECT e.email, count(*) AS n,
+                       (array_agg(e.reason ORDER BY e.occurred_at DESC))[1] AS reason
+                  FROM @extschema@.events e
+                  JOIN @extschema@.addresses a ON a.email = e.email
+                 WHERE min_soft_bounces IS NOT NULL
+                   AND e.occurred_at >= now() - within
+                   AND e.event_type = 'bounce' AND e.bounce_class = 'soft' AND NOT e.list_entry
+                   AND e.occurred_at > coalesce(a.last_delivered_at, '-infinity')
+                   AND e.reason IN (SELECT r.reason FROM @extschema@.escalating_reasons r)
+                 GROUP BY e.email
+                HAVING count(*) >= min_soft_bounces) x
+          JOIN @extschema@.addresses a ON a.email = x.email
+         WHERE NOT EXISTS (SELECT 1 FROM @extschema@.suppressions s
+                            WHERE s.email = x.email AND s.closed_at IS NULL)
+    )
+    SELECT c.email, c.kind, c.reason, c.bounces, c.first_bounce_at, c.last_bounce_at, c.last_diagnostic,
+           c.suppressed_since, o.notifications, o.last_notified_at
+      FROM candidates c
+      LEFT JOIN @extschema@.notices o ON o.email = c.email AND o.resolved_at IS NULL
+     WHERE NOT (o.notice_id IS NOT NULL
+                AND (CASE WHEN cooldown IS NULL THEN o.cooldown_until
+                          ELSE o.last_notified_at + cooldown END) > now()
+                AND coalesce(c.last_bounce_at, '-infinity') <= coalesce(o.evidence_at, '-infinity'))
+       AND NOT EXISTS (SELECT 1 FROM @extschema@.notices d
+                        WHERE d.email = c.email AND d.resolved_at IS NOT NULL
+                          AND d.resolved_at >= coalesce(c.last_bounce_at, '-infinity'))
+$$;
+COMMENT ON FUNCTION @extschema@.pending_notices(integer, interval, interval) IS
+    'addresses whose users should be asked for a new address; min_soft_bounces adds addresses with that many soft bounces within `within`; cooldown overrides the one recorded at notification';
+
+CREATE OR REPLACE VIEW @extschema@.pending_notices AS
+    SELECT * FROM @extschema@.pending_notices();
+COMMENT ON VIEW @extschema@.pending_notices IS
+    'one row per address that needs an address-change notice (hard bounce, or escalated soft bounces), outside its cooldown';
+
+-- Records that the user behind an address was notified (my-page banner, SMS, another address ...).
+-- Opens the address's notice or updates the open one; the cooldown (settings.notice_cooldown) keeps the
+-- address off pending_notices until it passes or a new bounce arrives.  Returns the notice id.
+CREATE OR REPLACE FUNCTION @extschema@.mark_notified(email text, channel text)
+    RETURNS bigint
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    addr     text := @extschema@.normalize_email(email);
+    cooldown interval := (SELECT s.notice_cooldown FROM @extschema@.settings s);
+    a        @extschema@.addresses;
+    sup      @extschema@.suppressions;
+    id       bigint;
+BEGIN
+    IF addr IS NULL THEN
+        RAISE EXCEPTION 'invalid email address: "%"', email USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF btrim(channel) = '' THEN
+        RAISE EXCEPTION 'channel must not be empty'
+              USING ERRCODE = 'invalid_parameter_value',
+                    HINT = 'Name how the user was told, e.g. ''mypage_banner'', ''sms'', ''alternate_email''.';
+    END IF;
+    SELECT * INTO a FROM @extschema@.addresses x WHERE x.email = addr;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no bounce is recorded for "%"', addr
+              USING ERRCODE = 'no_data_found',
+                    HINT = 'Only addresses listed by pending_notices need a notice.';
+    END IF;
+    SELECT * INTO sup FROM @extschema@.suppressions x WHERE x.email = addr AND x.closed_at IS NULL;
+
+    UPDATE @extschema@.notices o
+       SET last_notified_at = now(), notifications = o.notifications + 1,
+           channels = CASE WHEN channel = ANY (o.channels) THEN o.channels ELSE o.channels || channel END,
+           cooldown_until = now() + cooldown, evidence_at = a.last_bounce_at, notified_by = current_user
+     WHERE o.email = addr AND o.resolved_at IS NULL
+    RETURNING o.notice_id INTO id;
+    IF id IS NULL THEN
+        INSERT INTO @extschema@.notices (email, kind, reason, last_notified_at, notifications, channels,
+                                         cooldown_until, evidence_at)
+        VALUES (addr,
+                @extschema@.notice_kind_for(sup.cause, a.last_class),
+                coalesce(sup.reason, a.last_reason), now(), 1, ARRAY[channel], now() + cooldown,
+                a.last_bounce_at)
+        RETURNING notice_id INTO id;
+    END IF;
+    RETURN id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mark_notified(text, text) IS
+    'record that the user of an address was asked for a new one (channel: mypage_banner, sms, ...); starts the cooldown';
+
+-- Trigger function for the application's own users table:
+--   CREATE TRIGGER bounce_mgmt_email_changed AFTER UPDATE OF email ON users
+--       FOR EACH ROW EXECUTE FUNCTION bounce_mgmt.user_email_changed();        -- column "email"
+--       ... EXECUTE FUNCTION bounce_mgmt.user_email_changed('mail_address');   -- another column name
+-- When the address really changes, the old address's open notice is resolved as address_changed (with the
+-- new address recorded); nothing of the old address's state moves to the new one.
+CREATE OR REPLACE FUNCTION @extschema@.user_email_changed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    col     text := coalesce(TG_ARGV[0], 'email');
+    old_adr text := @extschema@.normalize_email(to_jsonb(OLD) ->> col);
+    new_adr text := @extschema@.normalize_email(to_jsonb(NEW) ->> col);
+BEGIN
+    IF TG_OP <> 'UPDATE' OR TG_LEVEL <> 'ROW' THEN
+        RAISE EXCEPTION 'user_email_changed() must be an AFTER UPDATE ... FOR EACH ROW trigger'
+              USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT (to_jsonb(NEW) ? col) THEN
+        RAISE EXCEPTION 'table %.% has no column "%"', TG_TABLE_SCHEMA, TG_TABLE_NAME, col
+              USING ERRCODE = 'undefined_column',
+                    HINT = 'Pass the address column''s name as the trigger argument.';
+    END IF;
+    IF old_adr IS NOT NULL AND old_adr IS DISTINCT FROM new_adr THEN
+        UPDATE @extschema@.notices o
+           SET resolved_at = now(), resolution = 'address_changed', resolved_by = session_user,
+               new_email = new_adr
+         WHERE o.email = old_adr AND o.resolved_at IS NULL;
+        IF NOT FOUND THEN
+            -- not notified yet: record the outcome anyway, so the old address leaves pending_notices
+            INSERT INTO @extschema@.notices (email, kind, reason, resolved_at, resolution, resolved_by, new_email)
+            SELECT a.email,
+                   @extschema@.notice_kind_for(s.cause, a.last_class),
+                   coalesce(s.reason, a.last_reason), now(), 'address_changed', session_user, new_adr
+              FROM @extschema@.addresses a
+              LEFT JOIN @extschema@.suppressions s ON s.email = a.email AND s.closed_at IS NULL
+             WHERE a.email = old_adr;
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.user_email_changed() IS
+    'AFTER UPDATE OF email trigger for the application''s users table: resolves the old address''s open notice as address_changed';

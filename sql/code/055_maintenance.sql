@@ -1,0 +1,135 @@
+-- 055_maintenance.sql — the functions, views and triggers of sql/schema/055_maintenance.sql (re-runnable: every upgrade runs it again).
+
+-- Drops monthly partitions of events that end before `older_than`; returns the dropped names.  Only
+-- partitions whose upper bound is known are considered; counters and addresses are untouched.
+CREATE OR REPLACE FUNCTION @extschema@.drop_event_partitions(older_than timestamptz)
+    RETURNS SETOF text
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    p record;
+BEGIN
+    FOR p IN
+        SELECT c.oid::regclass AS part, b.upper_bound
+          FROM pg_inherits i
+          JOIN pg_class c ON c.oid = i.inhrelid
+          CROSS JOIN LATERAL (
+                SELECT (regexp_match(pg_get_expr(c.relpartbound, c.oid),
+                                     'TO \(''([^'']+)''\)'))[1]::timestamptz AS upper_bound) b
+         WHERE i.inhparent = '@extschema@.events'::regclass
+           AND b.upper_bound IS NOT NULL AND b.upper_bound <= older_than
+         ORDER BY b.upper_bound
+    LOOP
+        -- the name comes from the catalog, not from input; regclass output is quoted
+        EXECUTE format('DROP TABLE %s', p.part);
+        RETURN NEXT p.part::text;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.drop_event_partitions(timestamptz) IS
+    'retention: drop the events partitions that end before the given time (counters, addresses, suppressions are kept)';
+
+-- Records an alert unless the same kind/scope/level is already on record within the alert window, raises
+-- a WARNING and sends a NOTIFY with the alert as JSON.  Returns true when a new alert was recorded.
+CREATE OR REPLACE FUNCTION @extschema@.raise_alert(kind @extschema@.alert_kind, level @extschema@.rate_verdict, scope text,
+                                        value numeric, threshold numeric, period_from timestamptz,
+                                        period_to timestamptz, details jsonb DEFAULT NULL)
+    RETURNS boolean
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    a @extschema@.alerts;
+    channel text := (SELECT s.notify_channel FROM @extschema@.settings s);
+BEGIN
+    IF EXISTS (SELECT 1 FROM @extschema@.alerts x
+                WHERE x.kind = raise_alert.kind AND x.scope = coalesce(raise_alert.scope, '')
+                  AND x.level = raise_alert.level AND x.period_to > raise_alert.period_from) THEN
+        RETURN false;
+    END IF;
+    INSERT INTO @extschema@.alerts (kind, level, scope, value, threshold, period_from, period_to, details)
+    VALUES (kind, level, coalesce(scope, ''), value, threshold, period_from, period_to, details)
+    RETURNING * INTO a;
+    RAISE WARNING 'bounce_mgmt alert: % at % level%: % (threshold %)',
+          a.kind, a.level, CASE WHEN a.scope <> '' THEN ' for ' || a.scope ELSE '' END,
+          a.value, a.threshold;
+    PERFORM pg_notify(channel, to_jsonb(a)::text);
+    RETURN true;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION @extschema@.run_maintenance(
+    OUT escalated integer, OUT escalations_lifted integer, OUT partitions_created integer,
+    OUT partitions_dropped integer, OUT alerts integer, OUT removals_done integer, OUT duration interval)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    cfg     @extschema@.settings;
+    t0      timestamptz := clock_timestamp();
+    r       record;
+    pfrom   timestamptz;
+    hard_t  @extschema@.rate_thresholds;
+    comp_t  @extschema@.rate_thresholds;
+BEGIN
+    SELECT * INTO STRICT cfg FROM @extschema@.settings;
+    SELECT * INTO STRICT hard_t FROM @extschema@.rate_thresholds WHERE metric = 'hard_bounce';
+    SELECT * INTO STRICT comp_t FROM @extschema@.rate_thresholds WHERE metric = 'complaint';
+    alerts := 0;
+
+    -- 1. soft-bounce escalation
+    SELECT e.opened, e.lifted INTO escalated, escalations_lifted FROM @extschema@.apply_escalation() e;
+
+    -- 2. partitions ahead, 3. retention of raw events
+    partitions_created := @extschema@.create_partitions(cfg.partitions_ahead);
+    SELECT count(*) INTO partitions_dropped
+      FROM @extschema@.drop_event_partitions(now() - cfg.event_retention);
+
+    -- 4. threshold crossings over the alert window, overall and per provider
+    pfrom := now() - cfg.alert_window;
+    FOR r IN
+        SELECT NULL::text AS scope, b.* FROM @extschema@.bounce_rate(pfrom, now()) b
+        UNION ALL
+        SELECT 'provider ' || x.key, sum(x.sent)::bigint, sum(x.hard)::bigint, sum(x.complaints)::bigint,
+               sum(x.hard)::numeric / nullif(sum(x.sent), 0), sum(x.complaints)::numeric / nullif(sum(x.sent), 0),
+               NULL
+          -- one bucket spanning the whole window
+          FROM @extschema@.bounce_rates(((extract(epoch FROM cfg.alert_window) / 86400)::integer + 1) * interval '1 day',
+                                        pfrom, now(), 'provider') x
+         WHERE x.key IS NOT NULL AND x.key <> 'recorded'
+         GROUP BY x.key
+    LOOP
+        CONTINUE WHEN r.sent < cfg.alert_min_sent;
+        IF r.hard_rate >= hard_t.review THEN
+            alerts := alerts + @extschema@.raise_alert('hard_bounce_rate',
+                          CASE WHEN r.hard_rate >= hard_t.pause THEN 'pause' ELSE 'review' END::@extschema@.rate_verdict,
+                          r.scope, round(r.hard_rate, 6),
+                          CASE WHEN r.hard_rate >= hard_t.pause THEN hard_t.pause ELSE hard_t.review END,
+                          pfrom, now(), jsonb_build_object('sent', r.sent, 'hard', r.hard))::integer;
+        END IF;
+        IF r.complaint_rate >= comp_t.review THEN
+            alerts := alerts + @extschema@.raise_alert('complaint_rate',
+                          CASE WHEN r.complaint_rate >= comp_t.pause THEN 'pause' ELSE 'review' END::@extschema@.rate_verdict,
+                          r.scope, round(r.complaint_rate, 6),
+                          CASE WHEN r.complaint_rate >= comp_t.pause THEN comp_t.pause ELSE comp_t.review END,
+                          pfrom, now(), jsonb_build_object('sent', r.sent, 'complaints', r.complaints))::integer;
+        END IF;
+    END LOOP;
+
+    -- 5. sender incidents of the last two UTC days
+    FOR r IN SELECT * FROM @extschema@.sender_incidents(now() - interval '1 day', now()) LOOP
+        alerts := alerts + @extschema@.raise_alert('sender_incident', 'review', r.domain, r.share,
+                      cfg.incident_min_share, r.day::timestamptz, (r.day + 1)::timestamptz,
+                      jsonb_build_object('day', r.day, 'attempts', r.attempts, 'sender_side', r.sender_side,
+                                         'top_reason', r.top_reason))::integer;
+    END LOOP;
+
+    -- 6. removals from providers' lists that failed before
+    removals_done := @extschema@.retry_provider_removals();
+
+    duration := clock_timestamp() - t0;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.run_maintenance() IS
+    'for pg_cron: apply escalation rules, create partitions ahead, drop raw events past settings.event_retention, record threshold crossings in alerts (WARNING + NOTIFY on settings.notify_channel), retry provider removals';

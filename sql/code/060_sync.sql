@@ -1,0 +1,134 @@
+-- 060_sync.sql — the functions, views and triggers of sql/schema/060_sync.sql (re-runnable: every upgrade runs it again).
+
+-- Checks a row before the constraints do (and fills in the provider's public API host when base_url is
+-- omitted): a failed CHECK or NOT NULL constraint would print the whole row, key included, in its DETAIL
+-- and in the server log.  These errors name the column, never the key.
+CREATE OR REPLACE FUNCTION @extschema@.provider_accounts_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF NEW.name IS NULL OR NEW.name !~ '^[A-Za-z0-9_.-]{1,63}$' THEN
+        RAISE EXCEPTION 'invalid provider account name: %', coalesce('"' || NEW.name || '"', 'NULL')
+              USING ERRCODE = 'invalid_parameter_value',
+                    HINT = '1 to 63 letters, digits, "_", "." or "-".';
+    END IF;
+    IF NEW.provider IS NULL OR NEW.provider NOT IN ('sendgrid', 'postmark', 'mailgun') THEN
+        RAISE EXCEPTION 'provider account "%": provider % has no API sync', NEW.name, coalesce(NEW.provider::text, 'NULL')
+              USING ERRCODE = 'invalid_parameter_value', HINT = 'Supported: sendgrid, postmark, mailgun.';
+    END IF;
+    IF NEW.base_url IS NULL AND TG_OP = 'INSERT' THEN
+        NEW.base_url := CASE NEW.provider WHEN 'sendgrid' THEN 'https://api.sendgrid.com'
+                                          WHEN 'postmark' THEN 'https://api.postmarkapp.com'
+                                          WHEN 'mailgun' THEN 'https://api.mailgun.net' END;
+    END IF;
+    IF NEW.base_url IS NULL OR NEW.base_url !~ '^https?://[^/@?#[:space:]]+(/[^?#[:space:]]*)?$' THEN
+        RAISE EXCEPTION 'provider account "%": invalid base_url', NEW.name
+              USING ERRCODE = 'invalid_parameter_value',
+                    DETAIL = CASE WHEN NEW.base_url ~ '^[a-z]+://[^/]*@' THEN 'It holds user info (the key goes in a header, never in the URL).'
+                                  ELSE 'base_url: ' || coalesce(NEW.base_url, 'NULL') END,
+                    HINT = 'An http:// or https:// URL without user info, query or fragment, e.g. https://api.sendgrid.com.';
+    END IF;
+    IF NEW.api_key IS NULL OR NEW.api_key = '' THEN
+        RAISE EXCEPTION 'provider account "%": api_key is empty', NEW.name
+              USING ERRCODE = 'not_null_violation';
+    END IF;
+    NEW.options := coalesce(NEW.options, '{}');
+    IF pg_catalog.jsonb_typeof(NEW.options) <> 'object' THEN
+        RAISE EXCEPTION 'provider account "%": options must be a JSON object', NEW.name
+              USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NEW.provider = 'mailgun' AND coalesce(NEW.options ->> 'domain', '') !~ '^[A-Za-z0-9.-]+$' THEN
+        RAISE EXCEPTION 'Mailgun account "%" needs its sending domain in options', NEW.name
+              USING ERRCODE = 'invalid_parameter_value', HINT = 'options => ''{"domain": "mg.example.com"}''';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE OR REPLACE TRIGGER provider_accounts_check BEFORE INSERT OR UPDATE ON @extschema@.provider_accounts
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.provider_accounts_check();
+
+CREATE OR REPLACE VIEW @extschema@.provider_accounts_public AS
+    SELECT name, provider, base_url, options, last_synced_at, last_sync, created_at,
+           api_key IS NOT NULL AND api_key <> '' AS has_key
+      FROM @extschema@.provider_accounts;
+COMMENT ON VIEW @extschema@.provider_accounts_public IS 'provider_accounts without the keys';
+
+CREATE OR REPLACE FUNCTION @extschema@.sync(account text, since timestamptz DEFAULT NULL,
+                                 OUT pages integer, OUT fetched integer, OUT inserted integer,
+                                 OUT duplicates integer, OUT quarantined integer)
+    AS 'MODULE_PATHNAME', 'bm_sync_sql'
+    LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.sync(text, timestamptz) IS
+    'pull the account''s bounce (and SendGrid block) lists from the provider API into events, page by page (NOTICE per page); since defaults to the account''s cursor';
+
+CREATE OR REPLACE FUNCTION @extschema@.provider_remove(account text, email text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'bm_provider_remove_sql'
+    LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.provider_remove(text, text) IS
+    'take the address off the account''s bounce list at the provider (SendGrid DELETE, Postmark activate, Mailgun DELETE)';
+
+-- Queues the removal of an address from every account whose provider listed it (a stored event says
+-- the provider suppresses it).  Returns how many were queued.
+CREATE OR REPLACE FUNCTION @extschema@.queue_provider_removals(email text) RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+#variable_conflict use_column
+DECLARE
+    addr text := @extschema@.normalize_email(email);
+    n    integer;
+BEGIN
+    INSERT INTO @extschema@.provider_removals AS r (account, email)
+    SELECT a.name, addr
+      FROM @extschema@.provider_accounts a
+     WHERE EXISTS (SELECT 1 FROM @extschema@.events e
+                    WHERE e.email = addr AND e.provider = a.provider AND e.provider_suppressed)
+     ORDER BY a.name
+    ON CONFLICT (account, email) WHERE done_at IS NULL DO NOTHING;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+
+-- Tries the pending removals that are due (of one address, or all); a failure is recorded and retried
+-- later with backoff (1 minute doubling, at most a day), never raised.  Returns how many succeeded.
+CREATE OR REPLACE FUNCTION @extschema@.retry_provider_removals(only_email text DEFAULT NULL) RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    r  @extschema@.provider_removals;
+    ok integer := 0;
+    msg text;
+BEGIN
+    FOR r IN SELECT * FROM @extschema@.provider_removals x
+              WHERE x.done_at IS NULL AND x.next_attempt_at <= now()
+                AND (only_email IS NULL OR x.email = only_email)
+              ORDER BY x.removal_id
+              FOR UPDATE SKIP LOCKED
+    LOOP
+        BEGIN
+            -- false: the provider no longer lists the address, which is as good as removed
+            PERFORM @extschema@.provider_remove(r.account, r.email);
+            UPDATE @extschema@.provider_removals SET done_at = now(), attempts = attempts + 1, last_error = NULL
+             WHERE removal_id = r.removal_id;
+            ok := ok + 1;
+        EXCEPTION WHEN query_canceled THEN
+            RAISE;
+        WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+            UPDATE @extschema@.provider_removals
+               SET attempts = attempts + 1, last_error = msg,
+                   next_attempt_at = now() + least(interval '1 day', interval '1 minute' * power(2, attempts))
+             WHERE removal_id = r.removal_id;
+            RAISE NOTICE 'bounce_mgmt: removing % from %''s list failed (will retry): %', r.email, r.account, msg;
+        END;
+    END LOOP;
+    RETURN ok;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.retry_provider_removals(text) IS
+    'try the due removals from providers'' lists; failures are recorded in provider_removals and retried with backoff';

@@ -1,0 +1,29 @@
+-- answers.sql — what a database answers, printed before and after an upgrade (test/upgrade/run.sh):
+-- every table's rows that an upgrade must keep, and the main questions (rates, can_send, notices).
+\set ON_ERROR_STOP on
+\pset pager off
+SET search_path = bounce_mgmt, public;
+SET TimeZone = 'UTC';
+SELECT 'events', count(*), count(DISTINCT (provider, provider_event_id)), sum(hashtext(email)) FROM events;
+SELECT provider, event_type, bounce_class, reason, count(*) FROM events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4;
+SELECT email, hard_bounces, soft_bounces, deferrals, drops, complaints, last_class, last_reason,
+       last_bounce_at, last_delivered_at FROM addresses ORDER BY email;
+SELECT email, cause, reason, opened_at IS NOT NULL AS opened, closed_at IS NOT NULL AS closed, note, close_note
+  FROM suppressions ORDER BY email, suppression_id;
+SELECT day, provider, domain, sent, delivered, hard, soft, deferred, dropped, complaints, unsubscribes,
+       sender_side, excluded FROM daily_counts ORDER BY 1, 2, 3;
+SELECT * FROM daily_reason_counts ORDER BY 1, 2, 3, 4;
+SELECT * FROM daily_totals ORDER BY 1, 2;
+SELECT * FROM recorded_sends ORDER BY 1, 2;
+SELECT email, kind, reason, notifications, channels, resolution FROM notices ORDER BY email;
+SELECT count(*), count(*) FILTER (WHERE replayed_at IS NULL) FROM ingest_errors;
+SELECT count(*) FROM ingest_batches;
+SELECT kind, level, scope FROM alerts ORDER BY 1, 2, 3;
+SELECT notice_cooldown, alert_min_sent FROM settings;
+SELECT metric, review, pause FROM rate_thresholds ORDER BY 1;
+SELECT pattern, reason FROM classify_rules ORDER BY rule_id;
+SELECT reason, soft_bounces, within, persisting FROM escalation_rules ORDER BY rule_id;
+SELECT name, provider, base_url FROM provider_accounts ORDER BY name;
+SELECT * FROM bounce_rates('1 day', now() - interval '400 days', now()) WHERE sent > 0;
+SELECT email, can_send(email), is_suppressed(email) FROM (SELECT DISTINCT email FROM events) e ORDER BY 1;
+SELECT email, kind, reason, bounces FROM pending_notices ORDER BY email;
