@@ -72,3 +72,9 @@ SELECT classify('x', 600);
 SELECT (c).bounce_class, (c).reason
   FROM (SELECT classify(repeat('padding text ', 80660) || ' 550 5.1.1 user unknown') AS c) s;
 SELECT (c).reason FROM (SELECT classify(repeat(E'\u00e9\u65e5', 200000)) AS c) s;
+
+-- a transient reply code or status anywhere keeps the verdict soft, even beside a 5.x.x status or a
+-- permanent-sounding text (security issue 15 item 6: these opened hard-bounce suppressions)
+SELECT d, r, s, (classify(d, r, s::smtp_status)).bounce_class, (classify(d, r, s::smtp_status)).reason
+  FROM (VALUES ('user unknown', 450, '5.1.1'), (NULL, 450, '5.1.1'), ('421 5.1.1 user unknown', NULL, NULL),
+               ('550 4.1.1 user unknown', NULL, NULL), ('550 5.1.1 user unknown', NULL, NULL)) AS t(d, r, s);

@@ -438,28 +438,31 @@ bm_classify(const char *text, size_t len, int reply_code, bm_status status, bm_v
 
 /*
  * Class of a reason given the code/status actually seen.  A reason whose default is hard (the address is
- * bad) becomes soft when the status - or, without a status, the reply code - is transient (4xx): the
- * receiving server itself says the condition may pass (Postfix answers "450 4.1.1 User unknown" while its
- * recipient table is being rebuilt; Gmail reports a missing domain as 4.0.0 while DNS may recover), and a
- * transient reply must never get an address suppressed.  A 5xx or a missing code keeps the default, and a
- * soft or not-a-bounce reason never becomes hard.
+ * bad) becomes soft when either the status or the reply code is transient (4.x.x or 4xx): the receiving
+ * server itself says the condition may pass (Postfix answers "450 4.1.1 User unknown" while its recipient
+ * table is being rebuilt; Gmail reports a missing domain as 4.0.0 while DNS may recover), and a transient
+ * reply must never get an address suppressed.  A mixed pair ("450 5.1.1", "550 4.1.1") counts as transient
+ * too.  Only 5xx/5.x.x or no code at all keep the default, and a soft or not-a-bounce reason never becomes
+ * hard.
  */
 bm_bounce_class
 bm_reason_class(bm_reason reason, int reply_code, bm_status status)
 {
-	unsigned	cls;
-
 	if ((unsigned) reason >= BM_REASON_COUNT)
 		return BM_SOFT;
 	if (reasons[reason].cls != BM_HARD)
 		return reasons[reason].cls;
-	if (status != BM_STATUS_NONE && bm_status_is_valid(status))
-		cls = bm_status_class(status);
-	else if (reply_code >= 200 && reply_code <= 599)
-		cls = (unsigned) reply_code / 100;
-	else
-		cls = 0;
-	return cls == 4 ? BM_SOFT : BM_HARD;
+	if (bm_is_transient(reply_code, status))
+		return BM_SOFT;
+	return BM_HARD;
+}
+
+bool
+bm_is_transient(int reply_code, bm_status status)
+{
+	if (status != BM_STATUS_NONE && bm_status_is_valid(status) && bm_status_class(status) == 4)
+		return true;
+	return reply_code >= 400 && reply_code <= 499;
 }
 
 /* ---------------------------------------------------------------------------------------------------------

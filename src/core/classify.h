@@ -66,8 +66,11 @@ typedef struct bm_verdict
  */
 void		bm_classify(const char *text, size_t len, int reply_code, bm_status status, bm_verdict *out);
 
-/* Class for a reason, refined by the status/reply class (not_accept with a 4xx code is soft). */
+/* Class for a reason, refined by the status/reply class: any 4xx code or 4.x.x status makes it soft. */
 bm_bounce_class bm_reason_class(bm_reason reason, int reply_code, bm_status status);
+
+/* true when the reply code is 4xx or the status 4.x.x: the receiving server says the failure may pass. */
+bool		bm_is_transient(int reply_code, bm_status status);
 
 /* Names and attributes of a reason (from reasons.def). */
 const char *bm_reason_name(bm_reason reason);

@@ -431,7 +431,12 @@ TEST(classify_class_rules)
 	CHECK_INT(bm_reason_class(BM_R_NOT_ACCEPT, 0, ST(4, 0, 0)), BM_SOFT);
 	/* every address reason: a transient reply never makes it hard; the status class decides before the code */
 	CHECK_INT(bm_reason_class(BM_R_USER_UNKNOWN, 450, ST(4, 1, 1)), BM_SOFT);
-	CHECK_INT(bm_reason_class(BM_R_USER_UNKNOWN, 450, ST(5, 1, 1)), BM_HARD);
+	/* a mixed pair is transient too: either side saying 4 keeps the address (issue 15) */
+	CHECK_INT(bm_reason_class(BM_R_USER_UNKNOWN, 450, ST(5, 1, 1)), BM_SOFT);
+	CHECK_INT(bm_reason_class(BM_R_USER_UNKNOWN, 550, ST(4, 1, 1)), BM_SOFT);
+	CHECK_INT(bm_reason_class(BM_R_USER_UNKNOWN, 421, BM_STATUS_NONE), BM_SOFT);
+	CHECK_INT(bm_reason_class(BM_R_USER_UNKNOWN, 550, ST(5, 1, 1)), BM_HARD);
+	CHECK_INT(classify("421 5.1.1 user unknown").bounce_class, BM_SOFT);
 	CHECK_INT(bm_reason_class(BM_R_HOST_UNKNOWN, 0, ST(4, 4, 4)), BM_SOFT);
 	CHECK_INT(classify("450 4.1.1 <x@example.org>: Recipient address rejected: User unknown in virtual alias "
 					   "table").bounce_class, BM_SOFT);
