@@ -45,8 +45,8 @@ ISOLATION      = ingest_concurrent
 ISOLATION_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
 PKG_CONFIG ?= pkg-config
-DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl json-c 2>/dev/null)
-DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl json-c 2>/dev/null)
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl json-c libcrypto 2>/dev/null)
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl json-c libcrypto 2>/dev/null)
 
 # -MMD: gcc writes each object's header list next to it (x.d); the JIT bitcode (x.bc) follows its object
 PG_CPPFLAGS = -Isrc/core -Isrc/pg $(DEP_CFLAGS)
@@ -66,7 +66,7 @@ else
 # to install instead of failing obscurely.
 all install installcheck:
 	@echo "bounce_mgmt: PostgreSQL server development files not found ($(PG_CONFIG) --pgxs)."; \
-	echo "Run scripts/test.sh or scripts/demo.sh (as root they install them), or: apt-get install postgresql-server-dev-<major> libcurl4-openssl-dev libjson-c-dev"; \
+	echo "Run scripts/test.sh or scripts/demo.sh (as root they install them), or: apt-get install postgresql-server-dev-<major> libcurl4-openssl-dev libjson-c-dev libssl-dev"; \
 	exit 1
 CFLAGS   = -O2 -g -MMD -MP
 CPPFLAGS = -Isrc/core $(DEP_CFLAGS)
