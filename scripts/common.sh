@@ -57,7 +57,7 @@ ensure_packages() {
 ensure_deps() {
 	local major
 	major=$(pg_major)
-	local pkgs=(make gcc pkg-config "postgresql-server-dev-$major" libcurl4-openssl-dev libjson-c-dev libssl-dev libssl-dev
+	local pkgs=(make gcc pkg-config "postgresql-server-dev-$major" libcurl4-openssl-dev libjson-c-dev libssl-dev
 	            "postgresql-$major-cron" postgresql-common)
 	if [ "${1:-}" = test ]; then
 		pkgs+=(clang libclang-rt-dev "postgresql-$major" python3)
