@@ -74,14 +74,70 @@ utf8_seq_len(const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Trims white space on both ends of [*s, *e). */
+/*
+ * Length of the UTF-8 encoded invisible character at p[0..n): Unicode white space (U+00A0, U+1680,
+ * U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) or a zero-width format character (U+200B..U+200D,
+ * U+2060, U+FEFF); 0 when p does not start with one.  Copied from web forms and spreadsheets, they make
+ * "x@example.com\u00a0" a different string from a suppressed "x@example.com".
+ */
+static size_t
+invisible_len(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xc2 && p[1] == 0xa0)
+		return 2;
+	if (n < 3)
+		return 0;
+	if (p[0] == 0xe1 && p[1] == 0x9a && p[2] == 0x80)	/* U+1680 */
+		return 3;
+	if (p[0] == 0xe2 && p[1] == 0x80 &&
+		((p[2] >= 0x80 && p[2] <= 0x8d) || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf))
+		return 3;				/* U+2000..U+200D, U+2028, U+2029, U+202F */
+	if (p[0] == 0xe2 && p[1] == 0x81 && (p[2] == 0x9f || p[2] == 0xa0))
+		return 3;				/* U+205F, U+2060 */
+	if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)	/* U+3000 ideographic space */
+		return 3;
+	if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)	/* U+FEFF */
+		return 3;
+	return 0;
+}
+
+/* Length of the invisible character ending at e (see invisible_len), looking back from e within [s, e). */
+static size_t
+invisible_len_before(const unsigned char *s, const unsigned char *e)
+{
+	if (e - s >= 2 && invisible_len(e - 2, 2) == 2)
+		return 2;
+	if (e - s >= 3 && invisible_len(e - 3, 3) == 3)
+		return 3;
+	return 0;
+}
+
+/* Trims white space, Unicode white space and zero-width characters on both ends of [*s, *e). */
 static void
 trim(const unsigned char **s, const unsigned char **e)
 {
-	while (*s < *e && is_space(**s))
-		(*s)++;
-	while (*e > *s && is_space((*e)[-1]))
-		(*e)--;
+	for (;;)
+	{
+		size_t		k;
+
+		if (*s < *e && is_space(**s))
+			(*s)++;
+		else if ((k = invisible_len(*s, (size_t) (*e - *s))) > 0)
+			*s += k;
+		else
+			break;
+	}
+	for (;;)
+	{
+		size_t		k;
+
+		if (*e > *s && is_space((*e)[-1]))
+			(*e)--;
+		else if ((k = invisible_len_before(*s, *e)) > 0)
+			*e -= k;
+		else
+			break;
+	}
 }
 
 /*
@@ -204,6 +260,9 @@ bm_address_normalize(const char *in, size_t len, char *out, size_t *out_len, siz
 
 			if (k == 0)
 				return BM_ADDR_BAD_UTF8;
+			/* an invisible character inside an address (quoted or not) only ever disguises another one */
+			if (invisible_len(p, k) > 0)
+				return BM_ADDR_BAD_CHAR;
 			p += k - 1;
 			continue;
 		}

@@ -151,3 +151,20 @@ TEST(address_status_texts)
 	}
 	CHECK_STR(bm_address_status_text(BM_ADDR_NO_AT), "no '@' in the address");
 }
+
+/* Unicode white space and zero-width characters (pasted from forms): trimmed at the ends, refused inside. */
+TEST(address_invisible_characters)
+{
+	CHECK_NORM("x@example.com\xc2\xa0", "x@example.com", "example.com");			/* U+00A0 */
+	CHECK_NORM("\xc2\xa0x@example.com", "x@example.com", "example.com");
+	CHECK_NORM("x@example.com\xe2\x80\x8b", "x@example.com", "example.com");		/* U+200B */
+	CHECK_NORM("\xef\xbb\xbfx@example.com", "x@example.com", "example.com");		/* BOM */
+	CHECK_NORM("\xe3\x80\x80x@example.com\xe3\x80\x80 \xe2\x81\xa0", "x@example.com", "example.com");
+	CHECK_NORM(" <x@example.com>\xc2\xa0", "x@example.com", "example.com");
+	CHECK_INT(norm("x\xe2\x80\x8b@example.com"), BM_ADDR_BAD_CHAR);
+	CHECK_INT(norm("x@exa\xc2\xa0mple.com"), BM_ADDR_BAD_CHAR);
+	CHECK_INT(norm("\"a\xe2\x80\x8d\"@example.com"), BM_ADDR_BAD_CHAR);
+	CHECK_INT(norm("\xc2\xa0\xe2\x80\x8b"), BM_ADDR_EMPTY);
+	/* other UTF-8 still passes through */
+	CHECK_NORM("\xe5\xa4\xaa\xe9\x83\x8e@example.jp", "\xe5\xa4\xaa\xe9\x83\x8e@example.jp", "example.jp");
+}
