@@ -63,6 +63,8 @@ typedef enum bm_event_type
 #define BM_EVF_DERIVED_ID	0x0020	/* provider_event_id was derived (the provider gives none) */
 #define BM_EVF_PROVIDER_SUPPRESSED 0x0040	/* the provider says it now suppresses the address (Postmark
 											 * Inactive, SendGrid bounce/block list entry, Mailgun bounce) */
+#define BM_EVF_PART_RAW		0x0080	/* adapter-internal: raw is this event's own part of the element (or
+									 * absent), not the whole element; see bm_emit */
 
 #define BM_TIME_NONE INT64_MIN		/* occurred_at missing */
 
@@ -86,7 +88,9 @@ typedef struct bm_event
 	bm_str		diagnostic;		/* the SMTP response / reason text */
 	bm_str		message_id;		/* the provider's message id (or the Message-ID) */
 	int			attempt;		/* delivery attempt number when given, else 0 */
-	bm_str		raw;			/* the JSON text of the element this event came from */
+	bm_str		raw;			/* what is kept with the event: the JSON text of its element, or only its own part
+								 * of an element that reports several recipients (SES) */
+	bm_str		element;		/* the JSON text of the whole element, for quarantine and replay */
 	uint32_t	flags;			/* BM_EVF_* */
 } bm_event;
 

@@ -53,6 +53,12 @@ typedef struct ingest_state
 	int64		inserted;
 	int32		quarantined;
 	List	   *notes;			/* of text */
+	/* the last quarantined element: further refusals in it (SES recipients) only count, one row each element */
+	const char *q_raw;
+	size_t		q_len;
+	size_t		q_index;
+	int64		q_error_id;
+	int64		q_more;
 	Oid			provider_oid[BM_PROVIDER_COUNT];	/* enum label OIDs, looked up once per call */
 	Oid			etype_oid[BM_ET_COUNT];
 	bm_enum_cache enums;		/* bounce_class, bounce_reason, bounce_evidence labels */
@@ -156,10 +162,32 @@ quarantine_text(bm_str raw)
 	return cstring_to_text_with_len(s.data, s.len);
 }
 
+/* Notes on the last quarantined element's row how many more of its events were refused with it. */
+static void
+quarantine_close(ingest_state *st)
+{
+	if (st->q_more > 0)
+		bm_store_quarantine_more(st->q_error_id, st->q_more);
+	st->q_raw = NULL;
+	st->q_more = 0;
+}
+
+/*
+ * Keeps a refused element in ingest_errors — once per element: an element that reports several
+ * recipients (SES) and has several bad ones is one row (the first reason, and a count of the others), so
+ * quarantine stays linear in the payload.
+ */
 static void
 quarantine(ingest_state *st, bm_provider provider, size_t index, bm_str raw, const char *reason,
 		   const char *field)
 {
+	if (!st->opts->all_or_nothing && st->q_raw != NULL && raw.ptr == st->q_raw && raw.len == st->q_len &&
+		index == st->q_index)
+	{
+		st->q_more++;
+		st->quarantined++;
+		return;
+	}
 	if (st->opts->all_or_nothing)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -167,7 +195,12 @@ quarantine(ingest_state *st, bm_provider provider, size_t index, bm_str raw, con
 						provider == BM_PROVIDER_AUTO ? "provider" : bm_provider_name(provider), reason),
 				 field && field[0] ? errdetail("Field: %s.", field) : 0,
 				 errhint("Without all_or_nothing the element would be kept in bounce_mgmt.ingest_errors and the rest of the batch stored.")));
-	bm_store_quarantine(st->batch_id, provider, (int64) index, quarantine_text(raw), reason, field);
+	quarantine_close(st);
+	st->q_error_id = bm_store_quarantine(st->batch_id, provider, (int64) index, quarantine_text(raw), reason,
+										 field);
+	st->q_raw = raw.ptr;
+	st->q_len = raw.len;
+	st->q_index = index;
 	st->quarantined++;
 }
 
@@ -290,12 +323,12 @@ sink_event(void *ctx, const bm_event *ev)
 	/* refuse what cannot be stored, with the reason */
 	if (ev->occurred_at == BM_TIME_NONE)
 	{
-		quarantine(st, ev->provider, index, ev->raw, "missing timestamp", "timestamp");
+		quarantine(st, ev->provider, index, ev->element, "missing timestamp", "timestamp");
 		return;
 	}
 	if (ev->occurred_at < UNIX_TO_PG_USECS || ev->occurred_at > st->max_time)
 	{
-		quarantine(st, ev->provider, index, ev->raw,
+		quarantine(st, ev->provider, index, ev->element,
 				   "timestamp out of range (before 2000-01-01 or more than a day ahead)", "timestamp");
 		return;
 	}
@@ -303,7 +336,7 @@ sink_event(void *ctx, const bm_event *ev)
 		!storable(ev->provider_type) || !storable(ev->provider_subtype) || !storable(ev->diagnostic) ||
 		!storable(ev->message_id))
 	{
-		quarantine(st, ev->provider, index, ev->raw,
+		quarantine(st, ev->provider, index, ev->element,
 				   "a text field holds a NUL character or bytes that are not valid in the server encoding", "");
 		return;
 	}
@@ -314,7 +347,7 @@ sink_event(void *ctx, const bm_event *ev)
 		raw = raw_jsonb(st, ev->raw, &why);
 		if (why != NULL)
 		{
-			quarantine(st, ev->provider, index, ev->raw, why, "");
+			quarantine(st, ev->provider, index, ev->element, why, "");
 			return;
 		}
 	}
@@ -501,6 +534,7 @@ bm_ingest_payload(const char *payload, size_t len, const bm_ingest_options *opts
 		report_payload_error(&err, opts);
 	if (st->buf->n > 0)
 		flush(st);
+	quarantine_close(st);
 	if (detected != BM_PROVIDER_AUTO)
 		st->provider = detected;
 

@@ -379,10 +379,11 @@ bm_ingest_rows(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-void
+int64
 bm_store_quarantine(int64 batch_id, bm_provider provider, int64 element_index, text *raw,
 					const char *reason, const char *field)
 {
+	bool		isnull;
 	Datum		args[6];
 	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
 	int			rc;
@@ -393,7 +394,7 @@ bm_store_quarantine(int64 batch_id, bm_provider provider, int64 element_index, t
 
 		quarantine_plan = keep_plan("INSERT INTO " BM_SCHEMA ".ingest_errors"
 									" (batch_id, provider, element_index, raw, reason, field)"
-									" VALUES ($1, $2::" BM_SCHEMA ".provider, $3, $4, $5, $6)",
+									" VALUES ($1, $2::" BM_SCHEMA ".provider, $3, $4, $5, $6) RETURNING error_id",
 									6, argtypes);
 	}
 	args[0] = Int64GetDatum(batch_id);
@@ -409,6 +410,22 @@ bm_store_quarantine(int64 batch_id, bm_provider provider, int64 element_index, t
 	else
 		args[5] = CStringGetTextDatum(field);
 	rc = SPI_execute_plan(quarantine_plan, args, nulls, false, 0);
-	if (rc != SPI_OK_INSERT)
+	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "bounce_mgmt: could not quarantine an element: %s", SPI_result_code_string(rc));
+	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+void
+bm_store_quarantine_more(int64 error_id, int64 more)
+{
+	Oid			types[2] = {INT8OID, INT8OID};
+	Datum		args[2] = {Int64GetDatum(error_id), Int64GetDatum(more)};
+	int			rc;
+
+	rc = SPI_execute_with_args("UPDATE " BM_SCHEMA ".ingest_errors"
+							   "   SET reason = reason || ' (and ' || $2 || ' more of this element''s events refused)'"
+							   " WHERE error_id = $1",
+							   2, types, args, NULL, false, 0);
+	if (rc != SPI_OK_UPDATE)
+		elog(ERROR, "bounce_mgmt: could not update a quarantined element: %s", SPI_result_code_string(rc));
 }

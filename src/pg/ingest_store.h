@@ -57,8 +57,10 @@ extern void bm_store_end_batch(int64 batch_id, bm_provider provider, int32 event
 							   int32 quarantined, Datum notes, bool notes_null);
 /* Stores the buffered rows (creating missing monthly partitions first); returns the rows inserted. */
 extern int64 bm_store_flush(bm_rowbuf *buf, int64 batch_id);
-/* Keeps one refused element in ingest_errors. */
-extern void bm_store_quarantine(int64 batch_id, bm_provider provider, int64 element_index,
-								text *raw, const char *reason, const char *field);
+/* Keeps one refused element in ingest_errors; returns its error_id. */
+extern int64 bm_store_quarantine(int64 batch_id, bm_provider provider, int64 element_index,
+								 text *raw, const char *reason, const char *field);
+/* Adds to a quarantined element's reason that `more` further events of it were refused too. */
+extern void bm_store_quarantine_more(int64 error_id, int64 more);
 
 #endif							/* BM_INGEST_STORE_H */

@@ -130,6 +130,12 @@ on_event(void *ctx, const bm_event *e)
 	touch(c, e->diagnostic);
 	touch(c, e->message_id);
 	touch(c, e->raw);
+	/* the element is always there (quarantine keeps it); raw is never longer than it */
+	if (e->element.ptr == NULL || (e->raw.ptr != NULL && e->raw.len > e->element.len))
+		abort();
+	if ((e->flags & BM_EVF_PART_RAW) != 0)
+		abort();				/* adapter-internal, cleared by bm_emit */
+	touch(c, e->element);
 }
 
 static void

@@ -101,7 +101,9 @@ TEST(ses_raw_bounces)
 				 .ptype = "Permanent", .psub = "General",
 				 .msgid = "00000137860315fd-34208509-5b74-41f3-95c5-22c1edc3c924-000000",
 				 .flags = BM_EVF_PROVIDER_HARD);
-	CHECK_STR(c.ev[0].raw, c.ev[1].raw);
+	/* several recipients: each event keeps its own entry, not the whole notification (linear in size) */
+	CHECK_STR(c.ev[0].raw, "{\"emailAddress\":\"jane@example.com\"}");
+	CHECK_STR(c.ev[1].raw, "{\"emailAddress\":\"richard@example.com\"}");
 	capture_free(&c);
 
 	capture_fixture(&c, "ses/raw_bounce_permanent_general_simulator.json", SES);
@@ -302,6 +304,18 @@ TEST(ses_notes_and_bad_envelopes)
 	CHECK_STR(c.notes[0].kind, "sns_text_message");
 	CHECK_STR(c.notes[0].detail, "Successfully validated SNS topic for Amazon SES event destination.");
 	capture_free(&c);
+
+	/* a Message holding a JSON array is not a notification: refused (quarantined), not silently dropped */
+	{
+		const char *array_msg =
+			"{\"Type\":\"Notification\",\"MessageId\":\"x\",\"TopicArn\":\"t\",\"Message\":\" [{\\\"a\\\":1}]\"}";
+
+		capture_run(&c, array_msg, strlen(array_msg), BM_PROVIDER_AUTO);
+		CHECK_RUN(c, BM_PAYLOAD_OK, SES, 0, 1, 0);
+		CHECK_STR(c.rej[0].field, "Message");
+		CHECK_STR(c.rej[0].raw, array_msg);
+		capture_free(&c);
+	}
 
 	/* the inner JSON is broken: the envelope is quarantined, the payload itself is fine */
 	capture_run(&c, bad_inner, strlen(bad_inner), BM_PROVIDER_AUTO);

@@ -466,7 +466,12 @@ bm_emit(bm_ctx *c, bm_event *ev)
 		ev->flags |= BM_EVF_NO_RATE;
 	if (ev->type == BM_ET_DEFERRED)
 		ev->flags |= BM_EVF_PROVIDER_SOFT;
-	ev->raw = c->opts->keep_raw ? c->raw : BM_STR_NULL;
+	ev->element = c->raw;
+	if (!(ev->flags & BM_EVF_PART_RAW))
+		ev->raw = c->raw;
+	ev->flags &= ~BM_EVF_PART_RAW;
+	if (!c->opts->keep_raw)
+		ev->raw = BM_STR_NULL;
 	c->sink->event(c->sink->ctx, ev);
 }
 
