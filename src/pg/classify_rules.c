@@ -3,6 +3,14 @@
  * built-in verdict.  Rules are read and their regular expressions compiled once per backend, kept in a
  * private memory context, and reloaded only after the table changes: a statement trigger on the table
  * sends a relcache invalidation, which every backend receives at commit (and the changing backend at once).
+ *
+ * Cost is bounded so one rule can never stall ingestion: a row trigger refuses patterns longer than
+ * BM_RULE_PATTERN_MAX characters and patterns with back-references or lookahead/lookbehind constraints
+ * (what makes PostgreSQL's regex matching superlinear: "(?=.*(?=.*x))" takes seconds on 16 kB, "(.{2,})\1"
+ * 13 s on 1,600 characters); patterns only ever see the first BM_RULE_TEXT_MAX bytes of a diagnostic;
+ * a rule stored before these checks that breaks them is skipped with a WARNING; and a cancel while
+ * compiling or matching is the usual 57014.  A rule never makes a verdict hard where the
+ * reply says the failure is transient, and never makes a sender-side reason hard.
  */
 #include "postgres.h"
 
@@ -13,6 +21,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "regex/regex.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -22,7 +31,13 @@
 #include "bm_pg.h"
 
 PG_FUNCTION_INFO_V1(bm_classify_rules_changed);
+PG_FUNCTION_INFO_V1(bm_classify_rules_check);
 PG_FUNCTION_INFO_V1(bm_classify_rules_cache_sql);
+
+#define BM_RULE_PATTERN_MAX 1000	/* characters of a rule's pattern */
+#define BM_RULE_TEXT_MAX	4096	/* bytes of a diagnostic a pattern is matched against */
+/* what makes PostgreSQL's regex matching superlinear: back-references and lookahead/lookbehind */
+#define BM_RULE_SLOW_FEATURES (REG_UBACKREF | REG_ULOOKAROUND)
 
 typedef struct bm_rule
 {
@@ -70,16 +85,56 @@ rules_release(void)
 		MemoryContextReset(rules_cxt);
 }
 
+/* A regex call came back cancelled: raise the cancel itself (57014), as a query would. */
 static void
-rules_compile(bm_rule *rule, const char *pattern)
+regex_cancelled(void)
+{
+	CHECK_FOR_INTERRUPTS();
+	ereport(ERROR,
+			(errcode(ERRCODE_QUERY_CANCELED),
+			 errmsg("canceling statement due to user request")));
+}
+
+/*
+ * Compiles a rule's pattern (case-insensitive advanced regex, no sub-matches).  Returns REG_OKAY or the
+ * compile error; *slow names a feature that makes matching superlinear, or is NULL.  A cancel raises 57014.
+ */
+static int
+pattern_compile(regex_t *re, const char *pattern, const char **slow)
 {
 	int			plen = (int) strlen(pattern);
 	pg_wchar   *wpat = palloc((plen + 1) * sizeof(pg_wchar));
 	int			wlen = pg_mb2wchar_with_len(pattern, wpat, plen);
-	int			rc = pg_regcomp(&rule->re, wpat, wlen, REG_ADVANCED | REG_ICASE | REG_NOSUB,
-								DEFAULT_COLLATION_OID);
+	int			rc = pg_regcomp(re, wpat, wlen, REG_ADVANCED | REG_ICASE | REG_NOSUB, DEFAULT_COLLATION_OID);
 
 	pfree(wpat);
+	if (rc == REG_CANCEL)
+		regex_cancelled();
+	*slow = NULL;
+	if (rc == REG_OKAY && (re->re_info & REG_UBACKREF))
+		*slow = "back-references (\\1 ... \\9)";
+	else if (rc == REG_OKAY && (re->re_info & REG_ULOOKAROUND))
+		*slow = "lookahead or lookbehind constraints ((?= (?! (?<= (?<!)";
+	return rc;
+}
+
+/* Compiles a loaded rule; false (with a WARNING) for a rule to skip: one stored before its checks existed. */
+static bool
+rules_compile(bm_rule *rule, const char *pattern)
+{
+	const char *slow;
+	int			rc = pattern_compile(&rule->re, pattern, &slow);
+
+	if (rc == REG_OKAY && slow != NULL)
+	{
+		pg_regfree(&rule->re);
+		ereport(WARNING,
+				(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
+				 errmsg("bounce_mgmt.classify_rules rule %lld is skipped: its pattern uses %s",
+						(long long) rule->rule_id, slow),
+				 errhint("Rewrite the pattern without them, or disable the rule.")));
+		return false;
+	}
 	if (rc != REG_OKAY)
 	{
 		char		errbuf[100];
@@ -92,6 +147,7 @@ rules_compile(bm_rule *rule, const char *pattern)
 				 errhint("Fix or disable the rule: UPDATE bounce_mgmt.classify_rules SET enabled = false WHERE rule_id = %lld.",
 						 (long long) rule->rule_id)));
 	}
+	return true;
 }
 
 static void
@@ -148,9 +204,13 @@ rules_load(void)
 		}
 		if (rule->has_pattern)
 		{
+			bool		ok;
+
 			old = MemoryContextSwitchTo(rules_cxt);
-			rules_compile(rule, SPI_getvalue(tup, desc, 2));
+			ok = rules_compile(rule, SPI_getvalue(tup, desc, 2));
 			MemoryContextSwitchTo(old);
+			if (!ok)
+				continue;
 		}
 		nrules++;
 		ncompiled = nrules;		/* rules_release() frees this one from now on */
@@ -189,12 +249,18 @@ bm_rules_apply(const char *text, size_t len, bm_verdict *v)
 				continue;
 			if (wtext == NULL)
 			{
-				wtext = palloc((len + 1) * sizeof(pg_wchar));
-				wlen = pg_mb2wchar_with_len(text, wtext, (int) len);
+				/* patterns see the first BM_RULE_TEXT_MAX bytes, cut at a character boundary */
+				int			n = len > BM_RULE_TEXT_MAX ? pg_mbcliplen(text, BM_RULE_TEXT_MAX, BM_RULE_TEXT_MAX) :
+					(int) len;
+
+				wtext = palloc((n + 1) * sizeof(pg_wchar));
+				wlen = pg_mb2wchar_with_len(text, wtext, n);
 			}
 			rc = pg_regexec(&rule->re, wtext, wlen, 0, NULL, 0, NULL, 0);
 			if (rc == REG_NOMATCH)
 				continue;
+			if (rc == REG_CANCEL)
+				regex_cancelled();
 			if (rc != REG_OKAY)
 			{
 				char		errbuf[100];
@@ -208,6 +274,11 @@ bm_rules_apply(const char *text, size_t len, bm_verdict *v)
 		v->reason = rule->reason;
 		v->bounce_class = rule->bounce_class >= 0 ? (bm_bounce_class) rule->bounce_class
 			: bm_reason_class(rule->reason, v->reply_code, v->status);
+		/* the class rules of README hold for rules too: transient replies and the sender's problems are
+		 * never hard (the row trigger refuses such rules; this covers a pattern meeting a 4xx reply) */
+		if (v->bounce_class == BM_HARD &&
+			(bm_is_transient(v->reply_code, v->status) || bm_reason_fault(rule->reason) == BM_FAULT_SENDER))
+			v->bounce_class = BM_SOFT;
 		v->evidence = BM_EV_OVERRIDE;
 		v->pattern_id = -1;
 		matched = rule->rule_id;
@@ -215,6 +286,91 @@ bm_rules_apply(const char *text, size_t len, bm_verdict *v)
 	if (wtext != NULL)
 		pfree(wtext);
 	return matched;
+}
+
+/*
+ * Row trigger BEFORE INSERT OR UPDATE on bounce_mgmt.classify_rules: refuses, with the field and a hint, a
+ * pattern longer than BM_RULE_PATTERN_MAX characters, one that does not compile or uses back-references,
+ * and a rule that would make a verdict hard where README promises it never is (a sender-side reason, or a
+ * rule for a 4xx reply code / 4.x.x status).
+ */
+Datum
+bm_classify_rules_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	HeapTuple	tup;
+	TupleDesc	desc;
+	char	   *pattern;
+	char	   *cls;
+	char	   *reason;
+	char	   *code;
+	char	   *status;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("classify_rules_check() must be a BEFORE ... FOR EACH ROW trigger")));
+	tup = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+	desc = RelationGetDescr(td->tg_relation);
+
+	pattern = SPI_getvalue(tup, desc, SPI_fnumber(desc, "pattern"));
+	if (pattern != NULL)
+	{
+		int			chars = pg_mbstrlen(pattern);
+		regex_t		re;
+		const char *slow;
+		int			rc;
+
+		if (chars > BM_RULE_PATTERN_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("classify_rules.pattern is too long (%d characters)", chars),
+					 errdetail("Patterns may have at most %d characters.", BM_RULE_PATTERN_MAX),
+					 errhint("Split it into several rules.")));
+		rc = pattern_compile(&re, pattern, &slow);
+		if (rc != REG_OKAY)
+		{
+			char		errbuf[100];
+
+			pg_regerror(rc, &re, errbuf, sizeof(errbuf));
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
+					 errmsg("invalid classify_rules.pattern: %s", errbuf)));
+		}
+		pg_regfree(&re);
+		if (slow != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
+					 errmsg("invalid classify_rules.pattern: %s are not allowed", slow),
+					 errdetail("They can make matching take seconds per diagnostic, and every ingestion waits for it."),
+					 errhint("Match the text itself, e.g. with a class such as [a-z]+ or an alternation.")));
+	}
+
+	cls = SPI_getvalue(tup, desc, SPI_fnumber(desc, "bounce_class"));
+	reason = SPI_getvalue(tup, desc, SPI_fnumber(desc, "reason"));
+	code = SPI_getvalue(tup, desc, SPI_fnumber(desc, "reply_code"));
+	status = SPI_getvalue(tup, desc, SPI_fnumber(desc, "status"));
+	if (cls != NULL && strcmp(cls, "hard") == 0)
+	{
+		bm_reason	r = reason ? bm_reason_from_name(reason, strlen(reason)) : BM_REASON_COUNT;
+		bm_status	st = BM_STATUS_NONE;
+
+		if (status != NULL)
+			(void) bm_status_parse(status, strlen(status), &st);
+		if (r != BM_REASON_COUNT && bm_reason_fault(r) == BM_FAULT_SENDER)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a classify rule cannot make the sender-side reason %s hard", reason),
+					 errdetail("Sender-side refusals (block lists, reputation, authentication) say nothing about the address; a hard verdict would suppress good addresses."),
+					 errhint("Leave bounce_class NULL (the reason's own class, soft) or choose an address reason such as user_unknown.")));
+		if (bm_is_transient(code ? atoi(code) : 0, st))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a classify rule for a transient reply (%s) cannot be hard", code ? code : status),
+					 errdetail("A 4xx reply or 4.x.x status says the failure may pass; it never suppresses an address."),
+					 errhint("Leave bounce_class NULL or set it to soft.")));
+	}
+	return PointerGetDatum(tup);
 }
 
 /* Statement trigger on bounce_mgmt.classify_rules: every backend reloads the rules after the change. */
