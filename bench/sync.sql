@@ -5,8 +5,9 @@
 \set QUIET on
 SET client_min_messages = warning;
 CREATE EXTENSION bounce_mgmt;
-INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key)
-VALUES ('bench', 'sendgrid', 'http://127.0.0.1:' || :'port' || '/bounces=50000', 'SG.bench-key');
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url)
+VALUES ('bench', 'sendgrid', 'http://127.0.0.1:' || :'port' || '/bounces=50000');
+INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('bench', 'SG.bench-key');
 CREATE TABLE runs (what text, run int, pages int, entries int, inserted int, seconds numeric);
 CREATE FUNCTION run(n int) RETURNS void LANGUAGE plpgsql AS $f$
 DECLARE t0 timestamptz := clock_timestamp(); s record;

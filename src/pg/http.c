@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/base64.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
 #include "utils/timestamp.h"
@@ -26,8 +27,7 @@ static int	http_retries = 3;
 static int	http_max_wait = 30;
 static int	http_max_redirects = 3;
 static char *http_ca_file = NULL;
-
-#define BM_HTTP_MAX_BODY (256 * 1024 * 1024)
+static int	http_max_body_kb = 32768;	/* bounce_mgmt.http_max_body: one answer's size, hence one page's memory */
 
 typedef struct grow_buf
 {
@@ -56,6 +56,9 @@ bm_http_init(void)
 							NULL, &http_max_wait, 30, 0, 3600, PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
 	DefineCustomIntVariable("bounce_mgmt.http_max_redirects", "Redirects a provider API request may follow.",
 							NULL, &http_max_redirects, 3, 0, 20, PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("bounce_mgmt.http_max_body", "Largest provider API answer read (one page of a sync).",
+							"Bounds a sync's memory per page; a provider page of 500 entries is well under 1 MB.",
+							&http_max_body_kb, 32768, 64, 1024 * 1024, PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
 	DefineCustomStringVariable("bounce_mgmt.http_ca_file", "CA bundle for TLS verification of provider APIs (empty: the system's).",
 							   NULL, &http_ca_file, "", PGC_SUSET, 0, NULL, NULL, NULL);
 	if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK)
@@ -70,7 +73,7 @@ on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 	grow_buf   *b = (grow_buf *) userdata;
 	size_t		n = size * nmemb;
 
-	if (b->len + n > BM_HTTP_MAX_BODY)
+	if (b->len + n > (size_t) http_max_body_kb * 1024)
 	{
 		b->too_big = true;
 		return 0;				/* aborts the transfer */
@@ -316,14 +319,97 @@ wait_seconds(double seconds)
 	}
 }
 
+/* Replaces every occurrence of secret (when long enough to mean something) in buf with "[redacted]". */
+static void
+redact(char *buf, size_t cap, const char *secret)
+{
+	static const char mark[] = "[redacted]";
+	size_t		n;
+	char	   *p;
+
+	if (secret == NULL || (n = strlen(secret)) < 4)
+		return;
+	while ((p = strstr(buf, secret)) != NULL)
+	{
+		size_t		rest = strlen(p + n);
+
+		if ((size_t) (p - buf) + strlen(mark) + rest + 1 > cap)
+		{
+			*p = '\0';			/* no room: cut the text at the secret */
+			return;
+		}
+		memmove(p + strlen(mark), p + n, rest + 1);
+		memcpy(p, mark, strlen(mark));
+	}
+}
+
+/*
+ * Removes credentials from text a provider sent back (an error message, a Location header): a provider
+ * that echoes the request's Authorization header would otherwise put the key into our ERROR and the
+ * server log.  Removed: the key itself (bearer, header value, basic-auth password) and its basic-auth
+ * base64 form, and whatever follows "Bearer " or "Basic ".
+ */
+static void
+scrub_secrets(char *buf, size_t cap, const bm_http_request *req)
+{
+	static const char *const schemes[] = {"Bearer ", "bearer ", "Basic ", "basic "};
+
+	redact(buf, cap, req->bearer);
+	redact(buf, cap, req->basic_password);
+	if (req->header != NULL && strchr(req->header, ':') != NULL)
+	{
+		const char *v = strchr(req->header, ':') + 1;
+
+		while (*v == ' ')
+			v++;
+		redact(buf, cap, v);
+	}
+	if (req->basic_user != NULL && req->basic_password != NULL)
+	{
+		char	   *plain = psprintf("%s:%s", req->basic_user, req->basic_password);
+		int			len = strlen(plain);
+		char	   *b64 = palloc(pg_b64_enc_len(len) + 1);
+		int			k = pg_b64_encode(plain, len, b64, pg_b64_enc_len(len));
+
+		if (k > 0)
+		{
+			b64[k] = '\0';
+			redact(buf, cap, b64);
+		}
+		memset(plain, 0, len);
+		pfree(plain);
+		pfree(b64);
+	}
+	for (int i = 0; i < (int) lengthof(schemes); i++)
+	{
+		char	   *p = buf;
+
+		while ((p = strstr(p, schemes[i])) != NULL)
+		{
+			char	   *v = p + strlen(schemes[i]);
+			char	   *e = v;
+
+			while (*e != '\0' && *e != ' ' && *e != '"' && *e != '\'' && *e != ',' && *e != '\n')
+				e++;
+			if (e > v)
+			{
+				memmove(v + 3, e, strlen(e) + 1);
+				memcpy(v, "...", 3);
+			}
+			p = v;
+		}
+	}
+}
+
 static const char *
-provider_message(const attempt *a, char *buf, size_t cap)
+provider_message(const attempt *a, const bm_http_request *req, char *buf, size_t cap)
 {
 	bm_api_page page;
 
 	if (a->body.data != NULL && bm_api_page_read(a->body.data, a->body.len, &page) && page.message[0])
 	{
 		strlcpy(buf, page.message, cap);
+		scrub_secrets(buf, cap, req);
 		return buf;
 	}
 	return NULL;
@@ -395,8 +481,10 @@ bm_http_perform(const bm_http_request *req, bm_http_response *resp)
 			free(a.body.data);
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s: response body larger than %d MB", req->what, BM_HTTP_MAX_BODY / (1024 * 1024)),
-					 errdetail("%s %s", req->method, url)));
+					 errmsg("%s: response body larger than %d kB (bounce_mgmt.http_max_body)", req->what,
+							http_max_body_kb),
+					 errdetail("%s %s; nothing from it was stored.", req->method, url),
+					 errhint("Raise bounce_mgmt.http_max_body if the provider's pages really are that large.")));
 		}
 		if (a.rc != CURLE_OK)
 		{
@@ -421,6 +509,7 @@ bm_http_perform(const bm_http_request *req, bm_http_response *resp)
 		if (a.status >= 300 && a.status < 400)
 		{
 			free(a.body.data);
+			scrub_secrets(a.redirect, sizeof(a.redirect), req);
 			if (a.redirect[0] == '\0')
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -466,7 +555,7 @@ bm_http_perform(const bm_http_request *req, bm_http_response *resp)
 		}
 		if (a.status >= 500)
 		{
-			msg = provider_message(&a, msgbuf, sizeof(msgbuf));
+			msg = provider_message(&a, req, msgbuf, sizeof(msgbuf));
 			free(a.body.data);
 			if (failures++ < http_retries)
 			{
@@ -490,14 +579,14 @@ bm_http_perform(const bm_http_request *req, bm_http_response *resp)
 		}
 		if (a.status >= 400 || a.status < 200)
 		{
-			msg = provider_message(&a, msgbuf, sizeof(msgbuf));
+			msg = provider_message(&a, req, msgbuf, sizeof(msgbuf));
 			free(a.body.data);
 			ereport(ERROR,
 					(errcode(a.status == 401 || a.status == 403 ? ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION
 							 : ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: HTTP %ld from the provider%s%s", req->what, a.status, msg ? ": " : "", msg ? msg : ""),
 					 errdetail("%s %s", req->method, url),
-					 (a.status == 401 || a.status == 403) ? errhint("Check the account's API key (bounce_mgmt.provider_accounts).") : 0));
+					 (a.status == 401 || a.status == 403) ? errhint("Check the account's API key (bounce_mgmt.provider_keys).") : 0));
 		}
 		/* success: hand the body over in palloc'd memory (the malloc'd copy is freed on every path) */
 		resp->status = a.status;

@@ -32,6 +32,7 @@ PG_FUNCTION_INFO_V1(bm_provider_remove_sql);
 #define POSTMARK_MAX_OFFSET 10000	/* Postmark: count + offset may not pass 10,000 */
 
 static int	sync_overlap = 300;		/* seconds the cursor is moved back (late-listed entries) */
+static int	sync_max_pages = 2000;	/* pages one sync() may read */
 
 void
 bm_sync_init(void)
@@ -40,6 +41,10 @@ bm_sync_init(void)
 							"Seconds before the account's cursor a sync asks for again (entries the provider lists late).",
 							"Entries already stored are counted as duplicates, not stored twice.",
 							&sync_overlap, 300, 0, 86400, PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("bounce_mgmt.sync_max_pages",
+							"Pages one sync() may read before it stops with an error.",
+							"A provider that never stops returning full pages cannot keep a sync running forever.",
+							&sync_max_pages, 2000, 1, 1000000, PGC_USERSET, 0, NULL, NULL, NULL);
 }
 
 typedef struct account
@@ -60,7 +65,51 @@ typedef struct sync_totals
 	int32		inserted;
 	int32		duplicates;
 	int32		quarantined;
+	uint64	   *seen;			/* a hash of each page's body, to notice a provider going round in circles */
 } sync_totals;
+
+/* 64-bit FNV-1a of a page body. */
+static uint64
+page_hash(const char *p, int n)
+{
+	uint64		h = UINT64CONST(0xcbf29ce484222325);
+
+	for (int i = 0; i < n; i++)
+		h = (h ^ (unsigned char) p[i]) * UINT64CONST(0x100000001b3);
+	return h;
+}
+
+/*
+ * Refuses a page beyond bounce_mgmt.sync_max_pages, and a page with entries whose body equals an earlier
+ * page of this sync (a provider that repeats a page, or a paging.next loop): either would never end.
+ */
+static void
+check_progress(const account *acc, const char *what, const char *url, sync_totals *tot, const bm_http_response *resp,
+			   long items)
+{
+	uint64		h;
+
+	if (tot->pages >= sync_max_pages)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("sync of account \"%s\" stopped after %d pages (bounce_mgmt.sync_max_pages)", acc->name,
+						tot->pages),
+				 errdetail("%s: the provider still had more pages; next GET %s.", what, url),
+				 errhint("Sync a shorter period with since, or raise bounce_mgmt.sync_max_pages.")));
+	if (items <= 0)
+		return;
+	if (tot->seen == NULL)
+		tot->seen = palloc(sizeof(uint64) * sync_max_pages);
+	h = page_hash(resp->body.data, resp->body.len);
+	for (int i = 0; i < tot->pages; i++)
+		if (tot->seen[i] == h)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sync of account \"%s\" stopped: %s page %d repeats page %d", acc->name, what,
+							tot->pages + 1, i + 1),
+					 errdetail("GET %s returned a page already seen in this sync; paging would never end.", url)));
+	tot->seen[tot->pages] = h;
+}
 
 static char *
 spi_text(HeapTuple tup, TupleDesc desc, int col)
@@ -83,10 +132,14 @@ load_account(const char *name, bool lock)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "bounce_mgmt: SPI_connect failed");
 	rc = SPI_execute_with_args(lock ?
-							   "SELECT provider::text, base_url, api_key, options ->> 'domain', last_synced_at"
-							   "  FROM " BM_SCHEMA ".provider_accounts WHERE name = $1 FOR UPDATE" :
-							   "SELECT provider::text, base_url, api_key, options ->> 'domain', last_synced_at"
-							   "  FROM " BM_SCHEMA ".provider_accounts WHERE name = $1",
+							   "SELECT a.provider::text, a.base_url, k.api_key, a.options ->> 'domain', a.last_synced_at"
+							   "  FROM " BM_SCHEMA ".provider_accounts a"
+							   "  LEFT JOIN " BM_SCHEMA ".provider_keys k ON k.account = a.name"
+							   " WHERE a.name = $1 FOR UPDATE OF a" :
+							   "SELECT a.provider::text, a.base_url, k.api_key, a.options ->> 'domain', a.last_synced_at"
+							   "  FROM " BM_SCHEMA ".provider_accounts a"
+							   "  LEFT JOIN " BM_SCHEMA ".provider_keys k ON k.account = a.name"
+							   " WHERE a.name = $1",
 							   1, &argtype, &arg, NULL, false, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "bounce_mgmt: reading provider_accounts failed: %s", SPI_result_code_string(rc));
@@ -116,6 +169,12 @@ load_account(const char *name, bool lock)
 		MemoryContextSwitchTo(spi);
 	}
 	SPI_finish();
+	if (acc->api_key == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("provider account \"%s\" has no API key", name),
+				 errhint("INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('%s', ...), passing the key as a bind parameter.",
+						 name)));
 	if (acc->base_url == NULL || acc->base_url[0] == '\0')
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("provider account \"%s\" has no base_url", name)));
@@ -224,6 +283,7 @@ fetch_page(const account *acc, const char *url, const char *what, sync_totals *t
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("%s: malformed response body (%d bytes)", what, resp.body.len),
 				 errdetail("GET %s; nothing from this page was stored.", url)));
+	check_progress(acc, what, url, tot, &resp, page->items);
 	{
 		const char *next = NULL;
 
@@ -383,7 +443,7 @@ sync_mailgun(const account *acc, sync_totals *tot)
 	char	   *url = psprintf("%s/v3/%s/bounces?limit=%d", acc->base_url, escaped, PAGE_SIZE);
 	bm_http_prefetch *pending = NULL;
 
-	for (int guard = 0; guard < 100000; guard++)
+	for (;;)					/* check_progress() ends a loop of links */
 	{
 		bm_api_page page;
 
@@ -408,7 +468,7 @@ bm_sync_sql(PG_FUNCTION_ARGS)
 {
 	char	   *name;
 	account    *acc;
-	sync_totals tot = {0, 0, 0, 0, 0};
+	sync_totals tot = {0, 0, 0, 0, 0, NULL};
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
 	bool		have_since;
 	TimestampTz since = 0;

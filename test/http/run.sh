@@ -36,8 +36,9 @@ fi
 
 # a query cancel (pg_cancel_backend) stops a transfer in progress within a second, with SQLSTATE 57014;
 # meanwhile pg_stat_activity shows the account's name, never its key
-command psql -X -q -d "$db" -c "INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key)
-	VALUES ('cancel-me', 'sendgrid', 'http://127.0.0.1:$port/slow=10', 'SG.secret-key-cancel')"
+command psql -X -q -d "$db" -c "INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url)
+	VALUES ('cancel-me', 'sendgrid', 'http://127.0.0.1:$port/slow=10')" \
+	-c "INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('cancel-me', 'SG.secret-key-cancel')"
 command psql -X -q -d "$db" -v VERBOSITY=sqlstate -c "SELECT * FROM bounce_mgmt.sync('cancel-me')" > "$work/cancel.out" 2>&1 &
 client=$!
 sleep 1

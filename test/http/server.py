@@ -22,6 +22,11 @@ An account's base URL selects a scenario:  http://127.0.0.1:PORT/<scenario>/...
   429date=<k>   like 429=<k>, with Retry-After as an HTTP date (2 s ahead) and no X-RateLimit-Reset
   redirect      every request answers 302 to the same path under /ok on this host (same origin)
   redirect-away every request answers 302 to the same path on "localhost" (another origin)
+  echo401       401 whose error message echoes the request's Authorization / X-Postmark-Server-Token
+                headers (a provider that quotes the key back; it must not reach an ERROR or the log)
+  samepage      SendGrid: every offset answers the same full page (a sync must notice, not loop)
+  mgloop        Mailgun: paging.next goes back and forth between two pages
+  bigpage       SendGrid: one entry with a 2 MB reason (bounce_mgmt.http_max_body bounds a page)
 Postmark's lists come newest first; fromdate/todate are read in US Eastern time, as Postmark does, and
 count + offset past 10,000 is refused with 422, as Postmark does.  DELETEs of an address starting with
 "missing" answer 404 (not listed).  GET /bounces honours inactive=true and emailFilter (a substring).
@@ -109,6 +114,11 @@ class Handler(BaseHTTPRequestHandler):
         if scenario == "401":
             self.send(401, '{"errors":[{"field":null,"message":"authorization required"}]}')
             return True
+        if scenario == "echo401":
+            sent = self.headers.get("Authorization") or self.headers.get("X-Postmark-Server-Token") or ""
+            self.send(401, json.dumps({"errors": [{"field": None, "message":
+                                       "invalid credentials: Authorization: %s was refused" % sent}]}))
+            return True
         return False
 
     def total(self, scenario, blocks=False):
@@ -152,6 +162,11 @@ class Handler(BaseHTTPRequestHandler):
                      for i in listed[offset:offset + limit]]
             if scenario == "badentry" and items:
                 items[0]["status"] = "bogus"
+            if scenario == "samepage":
+                items = [{"created": BASE_TIME + i, "email": entry_email(i), "reason": "550 5.1.1 no such user",
+                          "status": "5.1.1"} for i in range(limit)]
+            if scenario == "bigpage" and items:
+                items[0]["reason"] = "550 5.1.1 " + "x" * (2 * 1024 * 1024)
             return self.page(scenario, json.dumps({"items": items} if scenario == "wrongshape" else items))
         if rest == ["bounces"]:
             count, offset = int(q.get("count", 500)), int(q.get("offset", 0))
@@ -175,9 +190,12 @@ class Handler(BaseHTTPRequestHandler):
                       "created_at": time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(BASE_TIME + i))}
                      for i in range(start, min(start + limit, total))]
             base = "http://%s/%s/v3/%s/bounces" % (self.headers.get("Host"), scenario, rest[1])
+            following = start + len(items)
+            if scenario == "mgloop":
+                following = limit if start == 0 else 0
             body = {"items": items,
                     "paging": {"first": base + "?limit=%d" % limit,
-                               "next": base + "?limit=%d&page=%d" % (limit, start + len(items)),
+                               "next": base + "?limit=%d&page=%d" % (limit, following),
                                "previous": base + "?limit=%d&page=%d" % (limit, max(0, start - limit)),
                                "last": base + "?limit=%d&page=last" % limit}}
             return self.page(scenario, json.dumps(body))

@@ -6,7 +6,14 @@ SET timezone = 'UTC';
 \pset null '(null)'
 CREATE EXTENSION bounce_mgmt;
 \set base 'http://127.0.0.1:' :port
-INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key, options) VALUES
+-- an account and its key (keys live in provider_keys, write-only for the admin role)
+CREATE FUNCTION pg_temp.account(name text, provider text, base_url text, api_key text, options jsonb DEFAULT '{}')
+    RETURNS boolean LANGUAGE sql AS $$
+    INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, options)
+    VALUES (name, provider::bounce_mgmt.provider, base_url, options);
+    INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES (name, api_key) RETURNING true;
+$$;
+SELECT bool_and(pg_temp.account(a.name, a.provider, a.base_url, a.api_key, a.options::jsonb)) FROM (VALUES
     ('sg',          'sendgrid', :'base' || '/n=1200',     'SG.secret-key-1', '{}'),
     ('pm',          'postmark', :'base' || '/n=1200',     'pm-secret-key-2', '{}'),
     ('mg',          'mailgun',  :'base' || '/n=250',      'mg-secret-key-3', '{"domain": "mg.example.org"}'),
@@ -22,19 +29,29 @@ INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key, op
     ('sg-bad',      'sendgrid', :'base' || '/badentry',   'SG.secret-key-14', '{}'),
     ('sg-429date',  'sendgrid', :'base' || '/429date=1',  'SG.secret-key-15', '{}'),
     ('sg-redirect', 'sendgrid', :'base' || '/redirect',   'SG.secret-key-16', '{}'),
-    ('pm-away',     'postmark', :'base' || '/redirect-away', 'pm-secret-key-17', '{}');
-INSERT INTO bounce_mgmt.provider_accounts (name, provider, api_key) VALUES ('sg-default', 'sendgrid', 'SG.secret-key-12');
+    ('pm-away',     'postmark', :'base' || '/redirect-away', 'pm-secret-key-17', '{}'),
+    ('sg-echo',     'sendgrid', :'base' || '/echo401',  'SG.secret-key-20', '{}'),
+    ('pm-echo',     'postmark', :'base' || '/echo401',  'pm-secret-key-21', '{}'),
+    ('mg-echo',     'mailgun',  :'base' || '/echo401',  'mg-secret-key-22', '{"domain": "mg.example.org"}'),
+    ('sg-same',     'sendgrid', :'base' || '/samepage', 'SG.secret-key-23', '{}'),
+    ('mg-loop',     'mailgun',  :'base' || '/mgloop',   'mg-secret-key-24', '{"domain": "mg.example.org"}'),
+    ('sg-endless',  'sendgrid', :'base' || '/n=100000000', 'SG.secret-key-25', '{}'),
+    ('sg-big',      'sendgrid', :'base' || '/bigpage',  'SG.secret-key-26', '{}')
+  ) AS a(name, provider, base_url, api_key, options);
+SELECT pg_temp.account('sg-default', 'sendgrid', NULL, 'SG.secret-key-12');
 SELECT name, provider, base_url, has_key FROM bounce_mgmt.provider_accounts_public ORDER BY name;
--- bad rows are refused with errors that never show the key (a failed constraint would print the row):
--- a key in the URL (URLs appear in messages), anything but http(s), no key, a Mailgun account without
--- its domain, a provider without an API sync
-INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key, options)
-VALUES ('userinfo', 'mailgun', 'https://api:secret-key-0@api.mailgun.net', 'secret-key-0', '{"domain": "mg.example.org"}');
-INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key)
-VALUES ('ftp', 'sendgrid', 'ftp://api.sendgrid.com', 'SG.secret-key-0');
+-- bad rows are refused with errors that name the column: a key in the URL (URLs appear in messages),
+-- anything but http(s), a Mailgun account without its domain, a provider without an API sync; an account
+-- without a key can be stored, but not synced
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, options)
+VALUES ('userinfo', 'mailgun', 'https://api:secret-key-0@api.mailgun.net', '{"domain": "mg.example.org"}');
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url)
+VALUES ('ftp', 'sendgrid', 'ftp://api.sendgrid.com');
 INSERT INTO bounce_mgmt.provider_accounts (name, provider) VALUES ('nokey', 'postmark');
-INSERT INTO bounce_mgmt.provider_accounts (name, provider, api_key) VALUES ('mg2', 'mailgun', 'secret-key-0');
-INSERT INTO bounce_mgmt.provider_accounts (name, provider, api_key) VALUES ('ses', 'ses', 'secret-key-0');
+SELECT * FROM bounce_mgmt.sync('nokey');
+DELETE FROM bounce_mgmt.provider_accounts WHERE name = 'nokey';
+INSERT INTO bounce_mgmt.provider_accounts (name, provider) VALUES ('mg2', 'mailgun');
+INSERT INTO bounce_mgmt.provider_accounts (name, provider) VALUES ('ses', 'ses');
 UPDATE bounce_mgmt.provider_accounts SET base_url = 'https://api.sendgrid.com/v3?x=1' WHERE name = 'sg-default';
 
 -- SendGrid: bounces and blocks, 500 per page until a short page; a NOTICE per page
@@ -77,6 +94,27 @@ SET bounce_mgmt.http_max_redirects = 0;
 SELECT pages FROM bounce_mgmt.sync('sg-redirect');
 RESET bounce_mgmt.http_max_redirects;
 SELECT pages FROM bounce_mgmt.sync('pm-away');
+
+-- a provider that quotes the key back in its 401 message: the key is scrubbed from the ERROR (and so from
+-- the server log), for a bearer token, a Postmark token header and Mailgun's basic auth
+SELECT * FROM bounce_mgmt.sync('sg-echo');
+SELECT * FROM bounce_mgmt.sync('pm-echo');
+SELECT * FROM bounce_mgmt.sync('mg-echo');
+-- a provider that never stops: the same full page for every offset, a paging.next loop, endless pages
+SELECT * FROM bounce_mgmt.sync('sg-same');
+SELECT * FROM bounce_mgmt.sync('mg-loop');
+SET client_min_messages = warning;
+SET bounce_mgmt.sync_max_pages = 5;
+SELECT * FROM bounce_mgmt.sync('sg-endless');
+RESET bounce_mgmt.sync_max_pages;
+-- a page larger than bounce_mgmt.http_max_body is refused before it is parsed (memory per page)
+SET bounce_mgmt.http_max_body = '1MB';
+SELECT * FROM bounce_mgmt.sync('sg-big');
+RESET bounce_mgmt.http_max_body;
+SET client_min_messages = notice;
+SELECT count(*) AS stored_from_failed_syncs FROM bounce_mgmt.events e
+ WHERE e.batch_id IN (SELECT batch_id FROM bounce_mgmt.ingest_batches
+                       WHERE source IN ('sync:sg-same', 'sync:mg-loop', 'sync:sg-endless', 'sync:sg-big'));
 -- a bad entry in a page is quarantined with its reason; the rest of the page is stored
 SELECT * FROM bounce_mgmt.sync('sg-bad');
 SELECT count(*) AS kept, min(reason) AS reason FROM bounce_mgmt.ingest_errors e
@@ -112,8 +150,7 @@ RESET statement_timeout;
 SELECT clock_timestamp() - :'t0' < interval '2 s' AS stopped_within_a_second;
 -- the same while the next page's prefetch is waiting (the first page is quick); the prefetch's socket
 -- and curl handles are gone afterwards (counted in /proc: this test runs on Linux)
-INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key)
-VALUES ('sg-slowlater', 'sendgrid', :'base' || '/slowlater=5', 'SG.secret-key-18');
+SELECT pg_temp.account('sg-slowlater', 'sendgrid', :'base' || '/slowlater=5', 'SG.secret-key-18');
 SELECT pg_backend_pid() AS bpid \gset
 \set sockets_before `ls -l /proc/:bpid/fd | grep -c socket`
 SELECT clock_timestamp() AS t0 \gset
@@ -125,8 +162,7 @@ SELECT clock_timestamp() - :'t0' < interval '2 s' AS stopped_within_a_second;
 SELECT :sockets_after = :sockets_before AS no_socket_left_open;
 -- an ERROR while the next page's prefetch is in flight (ingestion refuses the page's shape): the
 -- prefetch's socket is closed by the memory context callback
-INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, api_key)
-VALUES ('sg-wrongshape', 'sendgrid', :'base' || '/wrongshape', 'SG.secret-key-19');
+SELECT pg_temp.account('sg-wrongshape', 'sendgrid', :'base' || '/wrongshape', 'SG.secret-key-19');
 SELECT * FROM bounce_mgmt.sync('sg-wrongshape');
 \set sockets_after `ls -l /proc/:bpid/fd | grep -c socket`
 SELECT :sockets_after = :sockets_before AS no_socket_left_open;
@@ -151,8 +187,8 @@ UPDATE bounce_mgmt.provider_accounts SET base_url = :'base' || '/ok' WHERE name 
 SELECT removals_done FROM bounce_mgmt.run_maintenance();
 SELECT account, attempts, done_at IS NOT NULL AS done FROM bounce_mgmt.provider_removals ORDER BY account;
 
--- keys: only the admin role reads them; functions take the account name
-SELECT has_column_privilege('bounce_mgmt_writer', 'bounce_mgmt.provider_accounts', 'api_key', 'SELECT') AS writer_reads_key,
-       has_column_privilege('bounce_mgmt_admin', 'bounce_mgmt.provider_accounts', 'api_key', 'SELECT') AS admin_reads_key,
+-- keys: nobody reads them back (the admin writes them); functions take the account name
+SELECT has_column_privilege('bounce_mgmt_writer', 'bounce_mgmt.provider_keys', 'api_key', 'SELECT') AS writer_reads_key,
+       has_column_privilege('bounce_mgmt_admin', 'bounce_mgmt.provider_keys', 'api_key', 'SELECT') AS admin_reads_key,
        has_table_privilege('bounce_mgmt_reader', 'bounce_mgmt.provider_accounts_public', 'SELECT') AS reader_sees_accounts,
        has_function_privilege('bounce_mgmt_writer', 'bounce_mgmt.sync(text, timestamptz)', 'EXECUTE') AS writer_syncs;
