@@ -73,5 +73,5 @@ if ! run_as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
 fi
 
 export PGHOST="$sock" PGPORT="$port" PGUSER=postgres PGDATABASE=postgres
-export PG_CONFIG="$sys_bin/pg_config" PATH="$sys_bin:$PATH"
+export PG_CONFIG="$sys_bin/pg_config" PATH="$sys_bin:$PATH" BM_PKGLIBDIR="$root/usr/lib/postgresql/$major/lib"
 "$@"

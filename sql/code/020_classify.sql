@@ -2,6 +2,11 @@
 
 CREATE OR REPLACE FUNCTION @extschema@.classify_rules_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'bm_classify_rules_changed' LANGUAGE C;
+CREATE OR REPLACE FUNCTION @extschema@.classify_rules_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'bm_classify_rules_check' LANGUAGE C;
+CREATE OR REPLACE TRIGGER classify_rules_check
+    BEFORE INSERT OR UPDATE ON @extschema@.classify_rules
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.classify_rules_check();
 CREATE OR REPLACE TRIGGER classify_rules_changed
     AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.classify_rules
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.classify_rules_changed();

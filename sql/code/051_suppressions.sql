@@ -34,10 +34,29 @@ $$;
 COMMENT ON FUNCTION @extschema@.suppression_status(text[]) IS
     'batch check: for each address, whether mail may be sent and, if not, since when and why';
 
+-- Raises 22004 when a required note (a reason, a channel) is NULL and 22023 when it is only white space:
+-- a missing note is an error, never a silent no-op.
+CREATE OR REPLACE FUNCTION @extschema@.require_note(value text, what text, example text)
+    RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF value IS NULL THEN
+        RAISE EXCEPTION '% must not be NULL', what
+              USING ERRCODE = 'null_value_not_allowed', HINT = 'For example: ' || example || '.';
+    END IF;
+    IF value ~ '^[[:space:]\u00a0\u200b\u3000]*$' THEN
+        RAISE EXCEPTION '% must not be empty or white space', what
+              USING ERRCODE = 'invalid_parameter_value', HINT = 'For example: ' || example || '.';
+    END IF;
+END
+$$;
+
 -- Opens a suppression unless one is open; returns the open period's id.
 CREATE OR REPLACE FUNCTION @extschema@.suppress(email text, why text)
     RETURNS bigint
-    LANGUAGE plpgsql VOLATILE STRICT
+    LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
 #variable_conflict use_column
@@ -45,6 +64,10 @@ DECLARE
     addr text := @extschema@.normalize_email(email);
     id   bigint;
 BEGIN
+    IF email IS NULL THEN
+        RAISE EXCEPTION 'email must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM @extschema@.require_note(why, 'the reason', 'suppress(''jane@example.com'', ''asked by phone to stop'')');
     IF addr IS NULL THEN
         RAISE EXCEPTION 'invalid email address: "%"', email
               USING ERRCODE = 'invalid_parameter_value',
@@ -77,16 +100,15 @@ DECLARE
     addr text := @extschema@.normalize_email(email);
     n    integer;
 BEGIN
+    IF email IS NULL THEN
+        RAISE EXCEPTION 'email must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF addr IS NULL THEN
         RAISE EXCEPTION 'invalid email address: "%"', email
               USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF why IS NULL OR btrim(why) = '' THEN
-        RAISE EXCEPTION 'unsuppress() needs a reason'
-              USING ERRCODE = 'invalid_parameter_value',
-                    DETAIL = 'The reason is kept in the suppression history.',
-                    HINT = 'For example: unsuppress(''jane@example.com'', ''user confirmed the address by phone'').';
-    END IF;
+    PERFORM @extschema@.require_note(why, 'the reason',
+                                     'unsuppress(''jane@example.com'', ''user confirmed the address by phone'')');
     UPDATE @extschema@.suppressions s
        SET closed_at = now(), closed_by = current_user, close_note = why
      WHERE s.email = addr AND s.closed_at IS NULL;

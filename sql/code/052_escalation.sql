@@ -8,6 +8,9 @@ CREATE OR REPLACE VIEW @extschema@.escalating_reasons AS
 
 -- Opens suppressions for the given addresses (arrays of equal length), skipping those already open and
 -- evidence older than the address's last lifted suppression (an unsuppress() is not undone by old news).
+-- The addresses' open periods are locked first, in address order: an unsuppress() in flight holds its row,
+-- and once it commits the insert (a new statement, so a new snapshot in READ COMMITTED) sees the lifted
+-- period and leaves the address alone; under REPEATABLE READ the lock fails with 40001 instead, to retry.
 CREATE OR REPLACE FUNCTION @extschema@.open_suppressions(emails text[], causes @extschema@.suppression_cause[],
                                               reasons @extschema@.bounce_reason[], event_ids bigint[],
                                               evidence_at timestamptz[])
@@ -18,6 +21,10 @@ CREATE OR REPLACE FUNCTION @extschema@.open_suppressions(emails text[], causes @
 DECLARE
     n integer;
 BEGIN
+    PERFORM 1 FROM @extschema@.suppressions l
+      WHERE l.email = ANY (emails) AND l.closed_at IS NULL
+      ORDER BY l.email
+      FOR UPDATE;
     INSERT INTO @extschema@.suppressions AS s (email, domain, cause, reason, event_id)
     SELECT c.email, split_part(c.email, '@', 2), c.cause, c.reason, c.event_id
       FROM unnest(emails, causes, reasons, event_ids, evidence_at) AS c(email, cause, reason, event_id, at)
@@ -34,19 +41,16 @@ $$;
 -- Applies the escalation rules to soft bounces since `since` (default: the longest rule window back from
 -- now) and opens the suppressions they call for.  reapply => true re-evaluates every retained event and
 -- also lifts escalations that the current rules no longer support (after a rule change).  Counts only
--- bounces after the address's last delivery and after its last lifted suppression.
+-- bounces after the address's last delivery and after its last lifted suppression.  One statement: the
+-- window's soft events are read once (a materialized CTE) and every enabled rule is applied to them.
 CREATE OR REPLACE FUNCTION @extschema@.apply_escalation(since timestamptz DEFAULT NULL, reapply boolean DEFAULT false,
                                              OUT opened integer, OUT lifted integer)
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
-    r      record;
-    n      integer;
     start  timestamptz;
 BEGIN
-    opened := 0;
-    lifted := 0;
     IF reapply THEN
         start := '-infinity';
     ELSE
@@ -57,46 +61,36 @@ BEGIN
                                 - interval '1 day');
     END IF;
 
-    CREATE TEMP TABLE IF NOT EXISTS bm_escalation_hits (
-        email text, domain text, cause @extschema@.suppression_cause, reason @extschema@.bounce_reason,
-        event_id bigint, rule_id integer, occurred_at timestamptz) ON COMMIT DROP;
-    TRUNCATE bm_escalation_hits;
-
-    -- one pass over events: the soft bounces and deferrals that can count (escalating reasons, after the
-    -- address's last delivery and last lifted suppression, not already suppressed for another cause)
-    CREATE TEMP TABLE IF NOT EXISTS bm_soft_events (
-        email text, domain text, reason @extschema@.bounce_reason, event_id bigint, occurred_at timestamptz,
-        is_bounce boolean) ON COMMIT DROP;
-    TRUNCATE bm_soft_events;
-    INSERT INTO bm_soft_events
-    SELECT e.email, e.domain, e.reason, e.event_id, e.occurred_at, e.event_type = 'bounce'
-      FROM @extschema@.events e
-      JOIN @extschema@.addresses a ON a.email = e.email
-      LEFT JOIN (SELECT s.email, max(s.closed_at) AS at FROM @extschema@.suppressions s
-                  WHERE s.closed_at IS NOT NULL GROUP BY s.email) l ON l.email = e.email
-     WHERE e.occurred_at >= start
-       AND e.event_type IN ('bounce', 'deferred')
-       AND e.bounce_class = 'soft'
-       AND NOT e.list_entry
-       AND e.occurred_at > coalesce(a.last_delivered_at, '-infinity')
-       AND e.occurred_at > coalesce(l.at, '-infinity')
-       AND e.reason IN (SELECT reason FROM @extschema@.escalating_reasons)
-       AND NOT EXISTS (SELECT 1 FROM @extschema@.suppressions o
-                        WHERE o.email = e.email AND o.closed_at IS NULL
-                          AND o.cause NOT IN ('repeated_soft', 'persistent_soft'));
-    ANALYZE bm_soft_events;
-
-    FOR r IN SELECT e.* FROM @extschema@.escalation_rules e WHERE e.enabled AND e.escalates ORDER BY e.rule_id LOOP
-        INSERT INTO bm_escalation_hits
-        SELECT DISTINCT ON (x.email) x.email, x.domain,
+    WITH soft AS MATERIALIZED (
+        -- the soft bounces and deferrals that can count (escalating reasons, after the address's last
+        -- delivery and last lifted suppression, not already suppressed for another cause)
+        SELECT e.email, e.domain, e.reason, e.event_id, e.occurred_at, e.event_type = 'bounce' AS is_bounce
+          FROM @extschema@.events e
+          JOIN @extschema@.addresses a ON a.email = e.email
+          LEFT JOIN (SELECT s.email, max(s.closed_at) AS at FROM @extschema@.suppressions s
+                      WHERE s.closed_at IS NOT NULL GROUP BY s.email) l ON l.email = e.email
+         WHERE e.occurred_at >= start
+           AND e.event_type IN ('bounce', 'deferred')
+           AND e.bounce_class = 'soft'
+           AND NOT e.list_entry
+           AND e.occurred_at > coalesce(a.last_delivered_at, '-infinity')
+           AND e.occurred_at > coalesce(l.at, '-infinity')
+           AND e.reason IN (SELECT reason FROM @extschema@.escalating_reasons)
+           AND NOT EXISTS (SELECT 1 FROM @extschema@.suppressions o
+                            WHERE o.email = e.email AND o.closed_at IS NULL
+                              AND o.cause NOT IN ('repeated_soft', 'persistent_soft'))
+    ), hits AS MATERIALIZED (
+        -- per rule, the first event at which each address meets it
+        SELECT DISTINCT ON (r.rule_id, x.email) x.email, x.domain,
                CASE WHEN r.soft_bounces IS NOT NULL AND x.n_in_window >= r.soft_bounces
-                    THEN 'repeated_soft' ELSE 'persistent_soft' END::@extschema@.suppression_cause,
+                    THEN 'repeated_soft' ELSE 'persistent_soft' END::@extschema@.suppression_cause AS cause,
                x.reason, x.event_id, r.rule_id, x.occurred_at
-          FROM (
+          FROM @extschema@.escalation_rules r
+         CROSS JOIN LATERAL (
             SELECT e.email, e.domain, e.reason, e.event_id, e.occurred_at,
                    count(*) FILTER (WHERE e.is_bounce) OVER w AS n_in_window,
                    e.occurred_at - min(e.occurred_at) OVER (PARTITION BY e.email) AS persisted
-              FROM bm_soft_events e
+              FROM soft e
              WHERE CASE WHEN r.reason IS NULL
                         THEN NOT EXISTS (SELECT 1 FROM @extschema@.escalation_rules o
                                           WHERE o.reason = e.reason AND o.enabled)
@@ -104,28 +98,28 @@ BEGIN
             WINDOW w AS (PARTITION BY e.email ORDER BY e.occurred_at
                          RANGE BETWEEN coalesce(r.within, interval '0') PRECEDING AND CURRENT ROW)
           ) x
-         WHERE (r.soft_bounces IS NOT NULL AND x.n_in_window >= r.soft_bounces)
-            OR (r.persisting IS NOT NULL AND x.persisted >= r.persisting)
-         ORDER BY x.email, x.occurred_at;
-    END LOOP;
-
-    IF reapply THEN
+         WHERE r.enabled AND r.escalates
+           AND ((r.soft_bounces IS NOT NULL AND x.n_in_window >= r.soft_bounces)
+                OR (r.persisting IS NOT NULL AND x.persisted >= r.persisting))
+         ORDER BY r.rule_id, x.email, x.occurred_at
+    ), lift AS (
         UPDATE @extschema@.suppressions s
            SET closed_at = now(), closed_by = current_user,
                close_note = 'escalation rules re-applied: no longer met'
-         WHERE s.closed_at IS NULL AND s.cause IN ('repeated_soft', 'persistent_soft')
-           AND NOT EXISTS (SELECT 1 FROM bm_escalation_hits h WHERE h.email = s.email);
-        GET DIAGNOSTICS lifted = ROW_COUNT;
-    END IF;
-
-    INSERT INTO @extschema@.suppressions AS s (email, domain, cause, reason, event_id, rule_id, opened_at, note)
-    SELECT DISTINCT ON (h.email) h.email, h.domain, h.cause, h.reason, h.event_id, h.rule_id, now(),
-           'escalated by rule ' || h.rule_id || ' at the bounce of ' || h.occurred_at
-      FROM bm_escalation_hits h
-     ORDER BY h.email, h.occurred_at, h.rule_id
-    ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING;
-    GET DIAGNOSTICS opened = ROW_COUNT;
-    TRUNCATE bm_escalation_hits, bm_soft_events;
+         WHERE reapply AND s.closed_at IS NULL AND s.cause IN ('repeated_soft', 'persistent_soft')
+           AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.email = s.email)
+        RETURNING 1
+    ), ins AS (
+        INSERT INTO @extschema@.suppressions AS s (email, domain, cause, reason, event_id, rule_id, opened_at, note)
+        SELECT DISTINCT ON (h.email) h.email, h.domain, h.cause, h.reason, h.event_id, h.rule_id, now(),
+               'escalated by rule ' || h.rule_id || ' at the bounce of '
+               || to_char(h.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"')
+          FROM hits h
+         ORDER BY h.email, h.occurred_at, h.rule_id
+        ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM lift) INTO opened, lifted;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.apply_escalation(timestamptz, boolean) IS

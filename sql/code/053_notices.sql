@@ -14,7 +14,8 @@ $$;
 -- (repeated_soft) are the problem, and — when min_soft_bounces is given — addresses with that many
 -- escalating soft bounces within `within` since their last delivery, suppressed or not.  Left out: an
 -- address notified within its cooldown with no bounce since, and an address whose last notice was
--- resolved (changed, delivered, lifted) with no bounce since.
+-- resolved (changed, delivered, lifted) with no bounce since.  SECURITY DEFINER: readers may not read raw
+-- events; its inputs are three typed values and it touches only the extension's tables.
 CREATE OR REPLACE FUNCTION @extschema@.pending_notices(min_soft_bounces integer DEFAULT NULL,
                                             within interval DEFAULT '30 days',
                                             cooldown interval DEFAULT NULL)
@@ -22,7 +23,7 @@ CREATE OR REPLACE FUNCTION @extschema@.pending_notices(min_soft_bounces integer 
                    bounces integer, first_bounce_at timestamptz, last_bounce_at timestamptz,
                    last_diagnostic text, suppressed_since timestamptz,
                    notifications integer, last_notified_at timestamptz)
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $$
     WITH candidates AS (
@@ -78,7 +79,7 @@ COMMENT ON VIEW @extschema@.pending_notices IS
 -- address off pending_notices until it passes or a new bounce arrives.  Returns the notice id.
 CREATE OR REPLACE FUNCTION @extschema@.mark_notified(email text, channel text)
     RETURNS bigint
-    LANGUAGE plpgsql VOLATILE STRICT
+    LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
@@ -88,14 +89,13 @@ DECLARE
     sup      @extschema@.suppressions;
     id       bigint;
 BEGIN
+    IF email IS NULL THEN
+        RAISE EXCEPTION 'email must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF addr IS NULL THEN
         RAISE EXCEPTION 'invalid email address: "%"', email USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF btrim(channel) = '' THEN
-        RAISE EXCEPTION 'channel must not be empty'
-              USING ERRCODE = 'invalid_parameter_value',
-                    HINT = 'Name how the user was told, e.g. ''mypage_banner'', ''sms'', ''alternate_email''.';
-    END IF;
+    PERFORM @extschema@.require_note(channel, 'the channel', '''mypage_banner'', ''sms'' or ''alternate_email''');
     SELECT * INTO a FROM @extschema@.addresses x WHERE x.email = addr;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no bounce is recorded for "%"', addr
@@ -130,43 +130,12 @@ COMMENT ON FUNCTION @extschema@.mark_notified(text, text) IS
 --       FOR EACH ROW EXECUTE FUNCTION bounce_mgmt.user_email_changed();        -- column "email"
 --       ... EXECUTE FUNCTION bounce_mgmt.user_email_changed('mail_address');   -- another column name
 -- When the address really changes, the old address's open notice is resolved as address_changed (with the
--- new address recorded); nothing of the old address's state moves to the new one.
+-- new address recorded); nothing of the old address's state moves to the new one.  C (src/pg/user_trigger.c):
+-- it reads only that column, runs with the rights of the role updating the table (bounce_mgmt_writer), and
+-- raises an error when attached as anything but AFTER UPDATE ... FOR EACH ROW.
 CREATE OR REPLACE FUNCTION @extschema@.user_email_changed() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    col     text := coalesce(TG_ARGV[0], 'email');
-    old_adr text := @extschema@.normalize_email(to_jsonb(OLD) ->> col);
-    new_adr text := @extschema@.normalize_email(to_jsonb(NEW) ->> col);
-BEGIN
-    IF TG_OP <> 'UPDATE' OR TG_LEVEL <> 'ROW' THEN
-        RAISE EXCEPTION 'user_email_changed() must be an AFTER UPDATE ... FOR EACH ROW trigger'
-              USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF NOT (to_jsonb(NEW) ? col) THEN
-        RAISE EXCEPTION 'table %.% has no column "%"', TG_TABLE_SCHEMA, TG_TABLE_NAME, col
-              USING ERRCODE = 'undefined_column',
-                    HINT = 'Pass the address column''s name as the trigger argument.';
-    END IF;
-    IF old_adr IS NOT NULL AND old_adr IS DISTINCT FROM new_adr THEN
-        UPDATE @extschema@.notices o
-           SET resolved_at = now(), resolution = 'address_changed', resolved_by = session_user,
-               new_email = new_adr
-         WHERE o.email = old_adr AND o.resolved_at IS NULL;
-        IF NOT FOUND THEN
-            -- not notified yet: record the outcome anyway, so the old address leaves pending_notices
-            INSERT INTO @extschema@.notices (email, kind, reason, resolved_at, resolution, resolved_by, new_email)
-            SELECT a.email,
-                   @extschema@.notice_kind_for(s.cause, a.last_class),
-                   coalesce(s.reason, a.last_reason), now(), 'address_changed', session_user, new_adr
-              FROM @extschema@.addresses a
-              LEFT JOIN @extschema@.suppressions s ON s.email = a.email AND s.closed_at IS NULL
-             WHERE a.email = old_adr;
-        END IF;
-    END IF;
-    RETURN NULL;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'bm_user_email_changed'
+    LANGUAGE C
+    SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.user_email_changed() IS
     'AFTER UPDATE OF email trigger for the application''s users table: resolves the old address''s open notice as address_changed';

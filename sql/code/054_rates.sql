@@ -14,6 +14,12 @@ BEGIN
     IF sent_at IS NULL THEN
         RAISE EXCEPTION 'sent_at must not be NULL' USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    -- the range ingestion accepts for events: no send is counted in year 1, in 294276 or at infinity
+    IF NOT isfinite(sent_at) OR sent_at < '2000-01-01 00:00:00+00' OR sent_at > now() + interval '1 day' THEN
+        RAISE EXCEPTION 'sent_at out of range: %', sent_at
+              USING ERRCODE = 'datetime_field_overflow',
+                    DETAIL = 'Sends are counted from 2000-01-01 to one day ahead of now.';
+    END IF;
     WITH x AS (
         SELECT split_part(@extschema@.normalize_email(e), '@', 2) AS domain, count(*) AS sends
           FROM unnest(emails) AS e
@@ -71,7 +77,7 @@ BEGIN
     END IF;
     IF NOT monthly THEN
         IF extract(month FROM bucket) <> 0 OR extract(year FROM bucket) <> 0
-           OR extract(epoch FROM bucket) < 86400 OR extract(epoch FROM bucket)::bigint % 86400 <> 0 THEN
+           OR extract(epoch FROM bucket) < 86400 OR extract(epoch FROM bucket) % 86400 <> 0 THEN
             RAISE EXCEPTION 'bucket must be a whole number of days, or 1 month: %', bucket
                   USING ERRCODE = 'invalid_parameter_value',
                         DETAIL = 'Counters are kept per UTC day.',

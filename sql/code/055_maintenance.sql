@@ -1,14 +1,19 @@
 -- 055_maintenance.sql — the functions, views and triggers of sql/schema/055_maintenance.sql (re-runnable: every upgrade runs it again).
 
 -- Drops monthly partitions of events that end before `older_than`; returns the dropped names.  Only
--- partitions whose upper bound is known are considered; counters and addresses are untouched.
+-- partitions whose upper bound is known are considered; counters and addresses are untouched.  SECURITY
+-- DEFINER (only the table's owner may drop partitions): it reads the catalog and its one argument; the
+-- bounds are read back in the settings they were written with (UTC, ISO).
 CREATE OR REPLACE FUNCTION @extschema@.drop_event_partitions(older_than timestamptz)
     RETURNS SETOF text
-    LANGUAGE plpgsql VOLATILE
+    LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC'
+    SET DateStyle = 'ISO, YMD'
     AS $$
 DECLARE
-    p record;
+    p    record;
+    name text;
 BEGIN
     FOR p IN
         SELECT c.oid::regclass AS part, b.upper_bound
@@ -21,9 +26,11 @@ BEGIN
            AND b.upper_bound IS NOT NULL AND b.upper_bound <= older_than
          ORDER BY b.upper_bound
     LOOP
-        -- the name comes from the catalog, not from input; regclass output is quoted
-        EXECUTE format('DROP TABLE %s', p.part);
-        RETURN NEXT p.part::text;
+        -- the name comes from the catalog, not from input; regclass output is quoted (and taken before
+        -- the DROP: a dropped table's regclass prints as a number)
+        name := p.part::text;
+        EXECUTE format('DROP TABLE %s', name);
+        RETURN NEXT name;
     END LOOP;
 END
 $$;

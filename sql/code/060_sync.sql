@@ -1,8 +1,7 @@
 -- 060_sync.sql — the functions, views and triggers of sql/schema/060_sync.sql (re-runnable: every upgrade runs it again).
 
 -- Checks a row before the constraints do (and fills in the provider's public API host when base_url is
--- omitted): a failed CHECK or NOT NULL constraint would print the whole row, key included, in its DETAIL
--- and in the server log.  These errors name the column, never the key.
+-- omitted), so that errors name the column and never print the row.
 CREATE OR REPLACE FUNCTION @extschema@.provider_accounts_check() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -29,10 +28,6 @@ BEGIN
                                   ELSE 'base_url: ' || coalesce(NEW.base_url, 'NULL') END,
                     HINT = 'An http:// or https:// URL without user info, query or fragment, e.g. https://api.sendgrid.com.';
     END IF;
-    IF NEW.api_key IS NULL OR NEW.api_key = '' THEN
-        RAISE EXCEPTION 'provider account "%": api_key is empty', NEW.name
-              USING ERRCODE = 'not_null_violation';
-    END IF;
     NEW.options := coalesce(NEW.options, '{}');
     IF pg_catalog.jsonb_typeof(NEW.options) <> 'object' THEN
         RAISE EXCEPTION 'provider account "%": options must be a JSON object', NEW.name
@@ -48,11 +43,36 @@ $$;
 CREATE OR REPLACE TRIGGER provider_accounts_check BEFORE INSERT OR UPDATE ON @extschema@.provider_accounts
     FOR EACH ROW EXECUTE FUNCTION @extschema@.provider_accounts_check();
 
+-- Checks a key row before its constraints can print it: the account first (a NOT NULL failure of the key
+-- column would show the row with the key), then the key.  Never shows a key.
+CREATE OR REPLACE FUNCTION @extschema@.provider_keys_check() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF NEW.account IS NULL THEN
+        RAISE EXCEPTION 'provider key: account must not be NULL' USING ERRCODE = 'not_null_violation';
+    END IF;
+    IF NEW.api_key IS NULL OR NEW.api_key ~ '^\s*$' OR NEW.api_key ~ '\s' THEN
+        RAISE EXCEPTION 'provider account "%": api_key is empty or holds white space', NEW.account
+              USING ERRCODE = 'invalid_parameter_value',
+                    HINT = 'Paste the key alone, without quotes, spaces or line breaks.';
+    END IF;
+    IF NEW.api_secret ~ '^\s*$|\s' OR NEW.session_token ~ '^\s*$|\s' THEN
+        RAISE EXCEPTION 'provider account "%": api_secret or session_token is empty or holds white space', NEW.account
+              USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE OR REPLACE TRIGGER provider_keys_check BEFORE INSERT OR UPDATE ON @extschema@.provider_keys
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.provider_keys_check();
+
 CREATE OR REPLACE VIEW @extschema@.provider_accounts_public AS
-    SELECT name, provider, base_url, options, last_synced_at, last_sync, created_at,
-           api_key IS NOT NULL AND api_key <> '' AS has_key
-      FROM @extschema@.provider_accounts;
-COMMENT ON VIEW @extschema@.provider_accounts_public IS 'provider_accounts without the keys';
+    SELECT a.name, a.provider, a.base_url, a.options, a.last_synced_at, a.last_sync, a.created_at,
+           EXISTS (SELECT 1 FROM @extschema@.provider_keys k WHERE k.account = a.name) AS has_key
+      FROM @extschema@.provider_accounts a;
+COMMENT ON VIEW @extschema@.provider_accounts_public IS 'provider_accounts and whether each has a key (never the key)';
 
 CREATE OR REPLACE FUNCTION @extschema@.sync(account text, since timestamptz DEFAULT NULL,
                                  OUT pages integer, OUT fetched integer, OUT inserted integer,

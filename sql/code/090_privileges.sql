@@ -4,10 +4,11 @@
 --   bounce_mgmt_writer  + ingest, record_send(s), mark_notified, raw events and ingestion history
 --   bounce_mgmt_admin   + suppress / unsuppress, rules, settings, thresholds, maintenance, replay,
 --                       provider accounts and their API keys, sync
--- Functions that create or drop partitions (ingest, create_partition(s), run_maintenance,
--- drop_event_partitions), pending_notices (reads raw events) and the users-table trigger are SECURITY
--- DEFINER, owned by the extension's owner, with a pinned search_path; the others run with the caller's
--- rights, so history columns (opened_by, closed_by, notified_by) record who acted.
+-- SECURITY DEFINER is kept to the few functions that must act as the extension's owner (README
+-- "Security" lists each with its audit): ingest() and sync() write the event store, which no role may
+-- write directly; create_partition() and drop_event_partitions() add and drop partitions; pending_notices()
+-- reads raw events for readers.  Every other function runs with the caller's rights, so history columns
+-- (opened_by, closed_by, notified_by) record who acted.  This file runs again on every upgrade.
 
 DO $$
 DECLARE
@@ -18,10 +19,15 @@ BEGIN
             EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
         END IF;
     END LOOP;
+    -- reader < writer < admin (granted once: granting again would only say so in a NOTICE)
+    IF NOT pg_catalog.pg_has_role('bounce_mgmt_writer', 'bounce_mgmt_reader', 'MEMBER') THEN
+        GRANT bounce_mgmt_reader TO bounce_mgmt_writer;
+    END IF;
+    IF NOT pg_catalog.pg_has_role('bounce_mgmt_admin', 'bounce_mgmt_writer', 'MEMBER') THEN
+        GRANT bounce_mgmt_writer TO bounce_mgmt_admin;
+    END IF;
 END
 $$;
-GRANT bounce_mgmt_reader TO bounce_mgmt_writer;
-GRANT bounce_mgmt_writer TO bounce_mgmt_admin;
 
 REVOKE ALL ON SCHEMA @extschema@ FROM PUBLIC;
 GRANT USAGE ON SCHEMA @extschema@ TO bounce_mgmt_reader;
@@ -61,6 +67,7 @@ GRANT SELECT ON
     @extschema@.recorded_sends, @extschema@.alerts
     TO bounce_mgmt_reader;
 GRANT EXECUTE ON FUNCTION
+    @extschema@.require_note(text, text, text),
     @extschema@.is_suppressed(text), @extschema@.can_send(text), @extschema@.suppression_status(text[]),
     @extschema@.pending_notices(integer, interval, interval),
     @extschema@.bounce_rates(interval, timestamptz, timestamptz, text),
@@ -94,19 +101,20 @@ GRANT UPDATE ON @extschema@.ingest_errors TO bounce_mgmt_admin;
 -- provider accounts: the keys are the admin's alone; others see provider_accounts_public
 GRANT SELECT ON @extschema@.provider_accounts_public, @extschema@.provider_removals TO bounce_mgmt_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.provider_accounts TO bounce_mgmt_admin;
+-- keys are write-only: admins set and replace them, and see which accounts have one, never the key
+GRANT INSERT, UPDATE, DELETE ON @extschema@.provider_keys TO bounce_mgmt_admin;
+GRANT SELECT (account) ON @extschema@.provider_keys TO bounce_mgmt_admin;
 GRANT INSERT, UPDATE ON @extschema@.provider_removals TO bounce_mgmt_admin;
 GRANT EXECUTE ON FUNCTION
     @extschema@.sync(text, timestamptz), @extschema@.provider_remove(text, text),
     @extschema@.queue_provider_removals(text), @extschema@.retry_provider_removals(text)
     TO bounce_mgmt_admin;
 
--- SECURITY DEFINER: they create or drop partitions of events, which only its owner may do
--- (ingest and create_partition(s) are declared so); pending_notices reads raw events for its soft-bounce
--- threshold, which readers may not read directly
-ALTER FUNCTION @extschema@.pending_notices(integer, interval, interval) SECURITY DEFINER;
-ALTER FUNCTION @extschema@.run_maintenance() SECURITY DEFINER;
-ALTER FUNCTION @extschema@.drop_event_partitions(timestamptz) SECURITY DEFINER;
-GRANT EXECUTE ON FUNCTION @extschema@.run_maintenance(), @extschema@.drop_event_partitions(timestamptz)
+-- maintenance runs with the admin's own rights; only the partition DDL inside it is SECURITY DEFINER
+GRANT INSERT ON @extschema@.alerts TO bounce_mgmt_admin;
+GRANT EXECUTE ON FUNCTION @extschema@.run_maintenance(), @extschema@.drop_event_partitions(timestamptz),
+    @extschema@.raise_alert(@extschema@.alert_kind, @extschema@.rate_verdict, text, numeric, numeric,
+                            timestamptz, timestamptz, jsonb)
     TO bounce_mgmt_admin;
 
 -- the trigger function applications attach to their users table (resolves notices only)

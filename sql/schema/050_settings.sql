@@ -5,13 +5,13 @@
 CREATE TABLE @extschema@.settings (
     singleton            boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     event_retention      interval NOT NULL DEFAULT '180 days'
-                         CHECK (event_retention >= interval '1 day'),
+                         CHECK (event_retention >= interval '1 day' AND event_retention <= interval '100 years'),
     partitions_ahead     integer NOT NULL DEFAULT 3 CHECK (partitions_ahead BETWEEN 1 AND 36),
-    notice_cooldown      interval NOT NULL DEFAULT '7 days' CHECK (notice_cooldown >= interval '0'),
-    alert_window         interval NOT NULL DEFAULT '7 days' CHECK (alert_window >= interval '1 day'),
-    alert_min_sent       integer NOT NULL DEFAULT 100 CHECK (alert_min_sent >= 0),
+    notice_cooldown      interval NOT NULL DEFAULT '7 days' CHECK (notice_cooldown >= interval '0' AND notice_cooldown <= interval '10 years'),
+    alert_window         interval NOT NULL DEFAULT '7 days' CHECK (alert_window >= interval '1 day' AND alert_window <= interval '1 year'),
+    alert_min_sent       integer NOT NULL DEFAULT 100 CHECK (alert_min_sent >= 0 AND alert_min_sent <= 1000000000),
     incident_min_share   numeric NOT NULL DEFAULT 0.5 CHECK (incident_min_share > 0 AND incident_min_share <= 1),
-    incident_min_count   integer NOT NULL DEFAULT 10 CHECK (incident_min_count >= 1),
+    incident_min_count   integer NOT NULL DEFAULT 10 CHECK (incident_min_count >= 1 AND incident_min_count <= 1000000000),
     notify_channel       text NOT NULL DEFAULT 'bounce_mgmt_alerts'
                          CHECK (notify_channel ~ '^[a-z_][a-z0-9_]{0,62}$')
 );

@@ -7,9 +7,9 @@ CREATE TABLE @extschema@.escalation_rules (
     rule_id      integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     reason       @extschema@.bounce_reason,
     escalates    boolean NOT NULL DEFAULT true,
-    soft_bounces integer CHECK (soft_bounces >= 1),
-    within       interval CHECK (within > interval '0'),
-    persisting   interval CHECK (persisting > interval '0'),
+    soft_bounces integer CHECK (soft_bounces >= 1 AND soft_bounces <= 1000),
+    within       interval CHECK (within > interval '0' AND within <= interval '5 years'),
+    persisting   interval CHECK (persisting > interval '0' AND persisting <= interval '5 years'),
     enabled      boolean NOT NULL DEFAULT true,
     note         text,
     CONSTRAINT escalation_rules_has_condition

@@ -1,26 +1,39 @@
--- 060_sync.sql — provider API accounts (keys readable by the admin role only), sync() of their
--- suppression lists, and removals from their lists: provider_remove() and a queue that unsuppress() fills
--- and run_maintenance() retries.
+-- 060_sync.sql — provider API accounts and their keys (a table of their own that no role can read), sync()
+-- of their suppression lists, and removals from their lists: provider_remove() and a queue that
+-- unsuppress() fills and run_maintenance() retries.
 
 CREATE TABLE @extschema@.provider_accounts (
     name           text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9_.-]{1,63}$'),
     provider       @extschema@.provider NOT NULL CHECK (provider IN ('sendgrid', 'postmark', 'mailgun')),
     -- http(s) only, and no user info: the key goes in a header, and URLs appear in messages
     base_url       text NOT NULL CHECK (base_url ~ '^https?://[^/@?#[:space:]]+(/[^?#[:space:]]*)?$'),
-    api_key        text NOT NULL,
     options        jsonb NOT NULL DEFAULT '{}',
     last_synced_at timestamptz,
     last_sync      timestamptz,
     created_at     timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE @extschema@.provider_accounts IS
-    'provider API accounts for sync() and removals; api_key is readable by bounce_mgmt_admin only (others: provider_accounts_public)';
+    'provider API accounts for sync() and removals; their keys are in provider_keys (write-only for bounce_mgmt_admin)';
 COMMENT ON COLUMN @extschema@.provider_accounts.base_url IS
     'the API root: https://api.sendgrid.com, https://api.postmarkapp.com, https://api.mailgun.net (https://api.eu.mailgun.net)';
 COMMENT ON COLUMN @extschema@.provider_accounts.options IS 'Mailgun: {"domain": "mg.example.com"}';
 COMMENT ON COLUMN @extschema@.provider_accounts.last_synced_at IS
     'the sync cursor: the next sync asks for entries since this time; it moves only when a sync commits';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.provider_accounts', '');
+
+-- The keys, apart: no column here can fail a constraint with the row printed in the error (a BEFORE
+-- trigger checks account and api_key first), and bounce_mgmt_admin may write them but read back only
+-- which accounts have one.  Only sync() and provider_remove() (SECURITY DEFINER) read them.
+CREATE TABLE @extschema@.provider_keys (
+    account        text PRIMARY KEY REFERENCES @extschema@.provider_accounts (name)
+                   ON UPDATE CASCADE ON DELETE CASCADE,
+    api_key        text NOT NULL,
+    api_secret     text,
+    session_token  text
+);
+COMMENT ON TABLE @extschema@.provider_keys IS
+    'API credentials of provider_accounts: api_key (SendGrid, Postmark, Mailgun key; SES access key id), api_secret (SES secret access key), session_token (SES, temporary credentials)';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.provider_keys', '');
 
 -- Removals to do at the providers, with their attempts (history kept).
 CREATE TABLE @extschema@.provider_removals (

@@ -11,7 +11,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 out="$repo/build/upgrade"
 PG_CONFIG=${PG_CONFIG:-pg_config}
-libdir=$("$PG_CONFIG" --pkglibdir)
+# the server's library folder (scripts/sandbox.sh points it at its private copy)
+libdir=${BM_PKGLIBDIR:-$("$PG_CONFIG" --pkglibdir)}
 current_so="$repo/bounce_mgmt.so"
 mkdir -p "$out"
 [ -f "$current_so" ] || { echo "upgrade test: build the extension first ($current_so missing)"; exit 1; }

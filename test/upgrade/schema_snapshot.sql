@@ -31,8 +31,10 @@ WITH ext AS (
            || ' partkey ' || coalesce(pg_get_partkeydef(c.oid), '-')
       FROM members m JOIN pg_class c ON m.classid = 'pg_class'::regclass AND c.oid = m.objid
     UNION ALL
-    -- columns, in order, with type, nullability, default, identity, collation, comment
-    SELECT 'column ' || c.oid::regclass::text || ' #' || a.attnum || ' ' || a.attname || ' '
+    -- columns, in order (position among live columns: an upgrade may have dropped some), with type,
+    -- nullability, default, identity, collation, comment
+    SELECT 'column ' || c.oid::regclass::text || ' #'
+           || row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum) || ' ' || a.attname || ' '
            || format_type(a.atttypid, a.atttypmod)
            || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
            || coalesce(' default ' || pg_get_expr(ad.adbin, ad.adrelid), '')

@@ -1,0 +1,68 @@
+-- inputs: the bad-input matrix — each entry point with hostile or malformed input, and the outcome:
+-- ok (with the value when there is one) or the SQLSTATE of its clear error.  README's table "Bad input"
+-- is generated from this file's expected output (scripts/bad_input_matrix.sh).
+SET client_min_messages = warning;
+-- a suppressed address for the look-alike checks
+SELECT bounce_mgmt.suppress('x@example.com', 'security test') > 0 AS suppressed;
+CREATE TEMP TABLE users (id int, email text);
+INSERT INTO users VALUES (1, 'u@example.com');
+CREATE TRIGGER t BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION bounce_mgmt.user_email_changed();
+
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    v text;
+BEGIN
+    EXECUTE sql INTO v;
+    RETURN 'ok' || coalesce(' → ' || left(v, 40), '');
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE;
+END
+$$;
+
+SELECT m.entry, m.input, pg_temp.try(m.sql) AS outcome
+  FROM (SELECT v.*, row_number() OVER () AS ord FROM (VALUES
+    ('ingest', 'not JSON', $$SELECT inserted FROM bounce_mgmt.ingest('hello', 'sendgrid')$$),
+    ('ingest', 'JSON cut short', $$SELECT inserted FROM bounce_mgmt.ingest('[{"email": "a@example.com"', 'sendgrid')$$),
+    ('ingest', 'nesting 100 deep', $$SELECT inserted FROM bounce_mgmt.ingest(repeat('[', 100) || repeat(']', 100), 'sendgrid')$$),
+    ('ingest', 'a JSON object where SendGrid sends an array', $$SELECT inserted FROM bounce_mgmt.ingest('{"email": "a@example.com"}', 'sendgrid')$$),
+    ('ingest', 'unknown provider name', $$SELECT inserted FROM bounce_mgmt.ingest('[]', 'smtp2go')$$),
+    ('ingest', 'payload NULL', $$SELECT inserted FROM bounce_mgmt.ingest(NULL::text, 'sendgrid')$$),
+    ('ingest', 'empty array', $$SELECT events FROM bounce_mgmt.ingest('[]', 'sendgrid')$$),
+    ('ingest', 'event without an address', $$SELECT quarantined FROM bounce_mgmt.ingest('[{"event": "bounce", "timestamp": 1700000000}]', 'sendgrid')$$),
+    ('ingest', E'\\u0000 in a field', $$SELECT quarantined FROM bounce_mgmt.ingest('[{"email": "a@example.com", "event": "bounce", "timestamp": 1700000000, "reason": "x\u0000y"}]', 'sendgrid')$$),
+    ('ingest', 'event dated 1999', $$SELECT quarantined FROM bounce_mgmt.ingest('[{"email": "a@example.com", "event": "bounce", "timestamp": 915148800}]', 'sendgrid')$$),
+    ('ingest', 'SNS Message holding a JSON array', $$SELECT quarantined FROM bounce_mgmt.ingest('{"Type": "Notification", "MessageId": "m", "TopicArn": "t", "Message": "[1, 2]"}', 'ses')$$),
+    ('ingest', 'all_or_nothing with one bad element', $$SELECT inserted FROM bounce_mgmt.ingest('[{"email": "ok@example.com", "event": "delivered", "timestamp": 1700000000}, {"event": "bounce"}]', 'sendgrid', true)$$),
+    ('classify', 'NULL text, no codes', $$SELECT bounce_mgmt.classify(NULL)::text$$),
+    ('classify', 'reply code 99', $$SELECT bounce_mgmt.classify('x', 99)::text$$),
+    ('classify', 'user unknown with 450 and 5.1.1', $$SELECT (bounce_mgmt.classify('user unknown', 450, '5.1.1')).bounce_class::text$$),
+    ('smtp_status', '9.9.9', $$SELECT '9.9.9'::bounce_mgmt.smtp_status::text$$),
+    ('normalize_email', 'trailing U+00A0', $$SELECT bounce_mgmt.normalize_email('x@example.com' || chr(160))$$),
+    ('normalize_email', 'trailing U+200B', $$SELECT bounce_mgmt.normalize_email('x@example.com' || chr(8203))$$),
+    ('normalize_email', 'U+200B inside', $$SELECT coalesce(bounce_mgmt.normalize_email('x' || chr(8203) || '@example.com'), 'NULL')$$),
+    ('can_send', 'suppressed address + U+00A0', $$SELECT bounce_mgmt.can_send('x@example.com' || chr(160))::text$$),
+    ('suppress', 'reason NULL', $$SELECT bounce_mgmt.suppress('y@example.com', NULL)::text$$),
+    ('suppress', 'reason white space', $$SELECT bounce_mgmt.suppress('y@example.com', E' \t\n ')::text$$),
+    ('unsuppress', 'reason white space', $$SELECT bounce_mgmt.unsuppress('x@example.com', E' \t\n ')::text$$),
+    ('unsuppress', 'reason U+3000 only', $$SELECT bounce_mgmt.unsuppress('x@example.com', chr(12288))::text$$),
+    ('mark_notified', 'channel NULL', $$SELECT bounce_mgmt.mark_notified('x@example.com', NULL)::text$$),
+    ('record_send', 'sent_at infinity', $$SELECT bounce_mgmt.record_send('a@example.com', 'infinity')::text$$),
+    ('record_send', 'sent_at year 1', $$SELECT bounce_mgmt.record_send('a@example.com', '0001-01-01')::text$$),
+    ('record_send', 'sent_at year 294276', $$SELECT bounce_mgmt.record_send('a@example.com', '294276-01-01')::text$$),
+    ('record_send', 'sent_at NULL', $$SELECT bounce_mgmt.record_send('a@example.com', NULL)::text$$),
+    ('bounce_rates', $$bucket '1 day 00:00:00.000001'$$, $$SELECT count(*)::text FROM bounce_mgmt.bounce_rates('1 day 00:00:00.000001', now() - interval '2 days', now())$$),
+    ('bounce_rates', $$bucket '36 hours'$$, $$SELECT count(*)::text FROM bounce_mgmt.bounce_rates('36 hours', now() - interval '2 days', now())$$),
+    ('bounce_rates', 'to before from', $$SELECT count(*)::text FROM bounce_mgmt.bounce_rates('1 day', now(), now() - interval '2 days')$$),
+    ('bounce_rates', $$by 'country'$$, $$SELECT count(*)::text FROM bounce_mgmt.bounce_rates('1 day', now() - interval '2 days', now(), 'country')$$),
+    ('create_partition', 'infinity', $$SELECT bounce_mgmt.create_partition('infinity')::text$$),
+    ('create_partitions', '100000 months ahead', $$SELECT bounce_mgmt.create_partitions(100000)::text$$),
+    ('classify_rules', 'back-reference (.{2,})\1', $$INSERT INTO bounce_mgmt.classify_rules (pattern, reason) VALUES ('(.{2,})\1', 'filtered') RETURNING 'x'$$),
+    ('classify_rules', 'pattern of 1 MB', $$INSERT INTO bounce_mgmt.classify_rules (pattern, reason) VALUES (repeat('a|', 500000), 'filtered') RETURNING 'x'$$),
+    ('classify_rules', 'sender-side reason made hard', $$INSERT INTO bounce_mgmt.classify_rules (pattern, reason, bounce_class) VALUES ('S3150', 'blocked', 'hard') RETURNING 'x'$$),
+    ('settings', $$alert_window '178000000 years'$$, $$UPDATE bounce_mgmt.settings SET alert_window = '178000000 years' RETURNING 'x'$$),
+    ('escalation_rules', $$within '178000000 years'$$, $$UPDATE bounce_mgmt.escalation_rules SET within = '178000000 years' WHERE within IS NOT NULL RETURNING 'x'$$),
+    ('provider_keys', 'api_key NULL', $$INSERT INTO bounce_mgmt.provider_keys VALUES ('nope', NULL) RETURNING 'x'$$),
+    ('sync', 'unknown account', $$SELECT pages::text FROM bounce_mgmt.sync('no-such-account')$$),
+    ('user_email_changed', 'attached BEFORE UPDATE', $$UPDATE users SET email = 'v@example.com' RETURNING 'x'$$)
+  ) AS v(entry, input, sql)) AS m
+ ORDER BY m.ord;
