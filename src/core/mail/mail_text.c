@@ -1,0 +1,419 @@
+/*
+ * mail_text.c — the human-readable bounce report reader: recipient lines, their error paragraphs,
+ * Sendmail-style transcripts, the start of the returned message.  Wording lives in mail_text.def.
+ * Must not allocate per line, nor look past the returned message's header block.
+ */
+#include "mail_text.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "mail_header.h"
+#include "mail_stage.h"
+
+typedef struct phrase
+{
+	const char *text;
+	size_t		len;
+} phrase;
+
+static const phrase end_markers[] = {
+#define BM_TEXT_END(p) {p, sizeof(p) - 1},
+#define BM_TEXT_ANCHOR(p)
+#define BM_TEXT_DELAY(p)
+#include "mail_text.def"
+#undef BM_TEXT_END
+#undef BM_TEXT_ANCHOR
+#undef BM_TEXT_DELAY
+};
+
+static const phrase anchors[] = {
+#define BM_TEXT_END(p)
+#define BM_TEXT_ANCHOR(p) {p, sizeof(p) - 1},
+#define BM_TEXT_DELAY(p)
+#include "mail_text.def"
+#undef BM_TEXT_END
+#undef BM_TEXT_ANCHOR
+#undef BM_TEXT_DELAY
+};
+
+static const phrase delays[] = {
+#define BM_TEXT_END(p)
+#define BM_TEXT_ANCHOR(p)
+#define BM_TEXT_DELAY(p) {p, sizeof(p) - 1},
+#include "mail_text.def"
+#undef BM_TEXT_END
+#undef BM_TEXT_ANCHOR
+#undef BM_TEXT_DELAY
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline char
+lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
+}
+
+static inline bool
+is_local_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL || c >= 0x80;
+}
+
+static inline bool
+is_domain_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+		c == '.' || c >= 0x80;
+}
+
+bool
+bm_text_find_address(const char *s, size_t n, size_t from, size_t *start, size_t *end)
+{
+	size_t		i = from;
+
+	while (i < n)
+	{
+		const char *at = memchr(s + i, '@', n - i);
+		size_t		a,
+					l,
+					r;
+		bool		dot = false,
+					ok = true;
+
+		if (at == NULL)
+			return false;
+		a = (size_t) (at - s);
+		l = a;
+		while (l > from && is_local_char((unsigned char) s[l - 1]))
+			l--;
+		while (l < a && s[l] == '.')
+			l++;
+		r = a + 1;
+		while (r < n && is_domain_char((unsigned char) s[r]))
+			r++;
+		while (r > a + 1 && (s[r - 1] == '.' || s[r - 1] == '-'))
+			r--;
+		for (size_t k = a + 1; k < r; k++)
+		{
+			if (s[k] == '.')
+			{
+				dot = true;
+				if (k == a + 1 || s[k - 1] == '.')
+					ok = false;
+			}
+		}
+		if (l < a && r > a + 1 && dot && ok && a - l <= 64 && r - a - 1 <= 255)
+		{
+			*start = l;
+			*end = r;
+			return true;
+		}
+		i = a + 1;
+	}
+	return false;
+}
+
+/* Does s[0..n) start with the lower-case phrase p (case-insensitively)? */
+static bool
+starts_with(const char *s, size_t n, const phrase *p)
+{
+	if (n < p->len)
+		return false;
+	for (size_t i = 0; i < p->len; i++)
+		if (lower(s[i]) != p->text[i])
+			return false;
+	return true;
+}
+
+/* Offset just past the lower-case phrase p in s[0..n) (case-insensitive), or 0 when absent. */
+static size_t
+find_phrase(const char *s, size_t n, const phrase *p)
+{
+	if (n < p->len)
+		return 0;
+	for (size_t i = 0; i + p->len <= n; i++)
+	{
+		size_t		k = 0;
+
+		if (lower(s[i]) != p->text[0])
+			continue;
+		while (k < p->len && lower(s[i + k]) == p->text[k])
+			k++;
+		if (k == p->len)
+			return i + k;
+	}
+	return 0;
+}
+
+/* The recipient record for the address (same address case-insensitively), added when new; NULL if full. */
+static bm_text_rcpt *
+rcpt_for(bm_arena *a, bm_text_report *out, int *cap, int max_rcpts, const char *addr, size_t alen, bool *oom)
+{
+	bm_str		s = {addr, alen};
+
+	for (int i = 0; i < out->n; i++)
+		if (out->r[i].addr.len == alen &&
+			strncasecmp(out->r[i].addr.ptr, addr, alen) == 0)
+			return &out->r[i];
+	if (out->n >= max_rcpts)
+		return NULL;
+	if (out->n == *cap)
+	{
+		int			ncap = *cap ? *cap * 2 : 8;
+		bm_text_rcpt *nr = bm_arena_alloc(a, sizeof(bm_text_rcpt) * (size_t) ncap);
+
+		if (nr == NULL)
+		{
+			*oom = true;
+			return NULL;
+		}
+		if (out->n > 0)
+			memcpy(nr, out->r, sizeof(bm_text_rcpt) * (size_t) out->n);
+		out->r = nr;
+		*cap = ncap;
+	}
+	memset(&out->r[out->n], 0, sizeof(bm_text_rcpt));
+	out->r[out->n].addr = s;
+	out->r[out->n].err_start = BM_TEXT_NONE;
+	return &out->r[out->n++];
+}
+
+/*
+ * Is the trimmed line t[0..n) a recipient line?  Either it starts with an address (optionally after
+ * '<', '"' or "RCPT To:"-less forms), or it contains a sentence of mail_text.def that names one.  Sets the
+ * address bounds and the offset where the rest of the line (its error text) begins.
+ */
+static bool
+recipient_line(const char *t, size_t n, size_t *as, size_t *ae, size_t *rest)
+{
+	size_t		i = 0;
+
+	while (i < n && (t[i] == '<' || t[i] == '"' || t[i] == '\''))
+		i++;
+	if (bm_text_find_address(t, n, i, as, ae) && *as == i)
+	{
+		size_t		r = *ae;
+
+		/* not a header field or a URL: "x@y.z" must be followed by an end, '>', ':', space, ',' or '.' */
+		if (r < n && !(t[r] == '>' || t[r] == ':' || t[r] == ' ' || t[r] == '\t' || t[r] == ',' ||
+					   t[r] == '.' || t[r] == '"' || t[r] == '\'' || t[r] == ';' || t[r] == ')'))
+			return false;
+		while (r < n && (t[r] == '>' || t[r] == '"' || t[r] == '\'' || t[r] == ':' || t[r] == ' ' ||
+						 t[r] == '\t' || t[r] == ','))
+			r++;
+		*rest = r;
+		return true;
+	}
+	for (size_t k = 0; k < NELEM(anchors); k++)
+	{
+		size_t		after = find_phrase(t, n, &anchors[k]);
+
+		if (after > 0 && bm_text_find_address(t, n, after, as, ae) && *as <= after + 4)
+		{
+			size_t		r = *ae;
+
+			while (r < n && (t[r] == '>' || t[r] == '"' || t[r] == '\'' || t[r] == ':' || t[r] == ' ' ||
+							 t[r] == '\t' || t[r] == ',' || t[r] == '.'))
+				r++;
+			*rest = r;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Is the trimmed line a reply code line ("550 ...", "550-...", "4.4.1 ...")? */
+static bool
+is_reply_line(const char *t, size_t n)
+{
+	return n >= 4 && (t[0] == '4' || t[0] == '5') && t[1] >= '0' && t[1] <= '9' && t[2] >= '0' &&
+		t[2] <= '9' && (t[3] == ' ' || t[3] == '-');
+}
+
+bool
+bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_report *out)
+{
+	size_t		p = 0;
+	int			cap = 0;
+	bool		oom = false;
+	bm_text_rcpt *cur = NULL;	/* the recipient whose error text is being read */
+	bool		follow = false; /* cur was named alone: its error text is in the next paragraphs */
+	int			follow_lines = 0;
+	bm_smtp_command last_cmd = BM_SMTP_NONE;	/* transcript state */
+	size_t		rcpt_as = 0,
+				rcpt_ae = 0;	/* the address of the last ">>> RCPT To:<x>" */
+	size_t		para_start = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->report_end = len;
+	out->original_header = BM_TEXT_NONE;
+	out->dsn_fields = BM_TEXT_NONE;
+	while (p < len)
+	{
+		size_t		e = p,
+					next;
+		const char *t;
+		size_t		tn;
+		size_t		as,
+					ae,
+					rest;
+		bool		blank;
+
+		while (e < len && text[e] != '\n' && text[e] != '\r')
+			e++;
+		next = e;
+		if (next < len && text[next] == '\r')
+			next++;
+		if (next < len && text[next] == '\n')
+			next++;
+		t = text + p;
+		tn = e - p;
+		while (tn > 0 && (*t == ' ' || *t == '\t'))
+			t++, tn--;
+		while (tn > 0 && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
+			tn--;
+		blank = tn == 0;
+
+		if (!blank)
+		{
+			bool		ended = false;
+
+			for (size_t k = 0; k < NELEM(end_markers); k++)
+				if (starts_with(t, tn, &end_markers[k]))
+				{
+					ended = true;
+					break;
+				}
+			if (ended)
+			{
+				size_t		h = next;
+
+				out->report_end = p;
+				while (h < len && (text[h] == '\n' || text[h] == '\r' || text[h] == ' ' || text[h] == '\t'))
+					h++;
+				if (h < len)
+					out->original_header = h;
+				break;
+			}
+		}
+		if (blank)
+		{
+			para_start = next;
+			if (cur != NULL && !follow)
+			{
+				if (cur->err_start == BM_TEXT_NONE || cur->err_end <= cur->err_start)
+					follow = true, follow_lines = 0;
+				else
+					cur = NULL;
+			}
+			p = next;
+			continue;
+		}
+
+		/* DSN fields written into the text */
+		if (out->dsn_fields == BM_TEXT_NONE &&
+			(bm_str_iprefix((bm_str) {t, tn}, "final-recipient:") ||
+			 bm_str_iprefix((bm_str) {t, tn}, "original-recipient:")))
+			out->dsn_fields = para_start;
+
+		/* a transcript: ">>> COMMAND" lines and "<<< reply" lines */
+		if (tn > 4 && memcmp(t, ">>> ", 4) == 0)
+		{
+			bm_smtp_command c = bm_stage_command_word(t + 4, tn - 4);
+
+			if (c != BM_SMTP_NONE)
+				last_cmd = c;
+			if (c == BM_SMTP_RCPT && bm_text_find_address(t, tn, 4, &as, &ae))
+				rcpt_as = (size_t) (t - text) + as, rcpt_ae = (size_t) (t - text) + ae;
+			else if (c == BM_SMTP_RCPT)
+				rcpt_as = rcpt_ae = 0;
+			p = next;
+			continue;
+		}
+		if (tn > 4 && memcmp(t, "<<< ", 4) == 0)
+		{
+			if (is_reply_line(t + 4, tn - 4))
+			{
+				bm_text_rcpt *r = NULL;
+
+				if (bm_text_find_address(t, tn, 4, &as, &ae))
+					r = rcpt_for(a, out, &cap, max_rcpts, t + as, ae - as, &oom);
+				else if (last_cmd == BM_SMTP_RCPT && rcpt_ae > rcpt_as)
+					r = rcpt_for(a, out, &cap, max_rcpts, text + rcpt_as, rcpt_ae - rcpt_as, &oom);
+				if (r != NULL)
+				{
+					r->command = last_cmd;
+					r->reply = (bm_str) {t + 4, tn - 4};
+				}
+				else if (!oom && out->reply.ptr == NULL)
+				{
+					out->command = last_cmd;
+					out->reply = (bm_str) {t + 4, tn - 4};
+				}
+				if (oom)
+					return false;
+			}
+			cur = NULL;
+			p = next;
+			continue;
+		}
+		{
+			size_t		w = find_phrase(t, tn, &(phrase) {"while talking to ", 17});
+
+			if (w > 0)
+			{
+				size_t		we = w;
+
+				while (we < tn && t[we] != ' ' && t[we] != ':' && t[we] != '\t')
+					we++;
+				while (we > w && t[we - 1] == '.')
+					we--;
+				if (we > w)
+					out->remote_mta = (bm_str) {t + w, we - w};
+				last_cmd = BM_SMTP_NONE;
+				cur = NULL;
+				p = next;
+				continue;
+			}
+		}
+
+		if (recipient_line(t, tn, &as, &ae, &rest))
+		{
+			bm_text_rcpt *r = rcpt_for(a, out, &cap, max_rcpts, t + as, ae - as, &oom);
+
+			if (oom)
+				return false;
+			cur = r;
+			follow = false;
+			if (r != NULL && r->err_start == BM_TEXT_NONE)
+			{
+				r->err_start = (size_t) (t - text) + rest;
+				r->err_end = (size_t) (t - text) + tn;
+				if (r->err_end < r->err_start)
+					r->err_end = r->err_start;
+			}
+			else
+				cur = NULL;		/* named again: keep the first paragraph */
+			p = next;
+			continue;
+		}
+		if (cur != NULL)
+		{
+			if (cur->err_start == BM_TEXT_NONE || cur->err_end <= cur->err_start)
+				cur->err_start = p;
+			cur->err_end = e;
+			if (follow && ++follow_lines >= BM_TEXT_FOLLOW_LINES)
+				cur = NULL;
+		}
+		p = next;
+	}
+
+	/* a delay warning? */
+	for (size_t k = 0; k < NELEM(delays) && !out->delayed; k++)
+		if (find_phrase(text, out->report_end, &delays[k]) > 0)
+			out->delayed = true;
+	return true;
+}
