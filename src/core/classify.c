@@ -454,7 +454,8 @@ bm_classify_ex(const char *text, size_t len, int reply_code, bm_status status, c
 		else if ((want & BM_CTX_MAIL) && (weak || is_address_reason(out->reason)))
 			want = BM_CTX_MAIL, stage_reason = BM_R_SENDER_REJECTED;
 		else if ((want & BM_CTX_DATA) && out->reason == BM_R_USER_UNKNOWN &&
-				 (known_stage || !(out->evidence == BM_EV_STATUS && st_spec >= BM_SPEC_SPECIFIC)))
+				 !(out->evidence == BM_EV_STATUS && st_spec >= BM_SPEC_SPECIFIC) &&
+				 !(known_stage && out->evidence == BM_EV_TEXT && strength >= BM_STRONG))
 			want = BM_CTX_DATA, stage_reason = BM_R_FILTERED;
 		else
 			want = 0;

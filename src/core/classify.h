@@ -93,7 +93,10 @@ typedef struct bm_classify_ctx
  * bm_classify with context.  A known command replaces the stage markers of the text: at CONNECT/HELO/EHLO
  * an address or weak verdict becomes blocked, at MAIL sender_rejected (no recipient is known yet), and a
  * user_unknown answered after DATA/BDAT becomes filtered (the mailbox was accepted at RCPT; a content
- * filter refused) whatever its status.  At RCPT, or with no command, the text decides as in bm_classify.
+ * filter refused) -- unless a specific status (X.1.1) or a provider's unambiguous sentence (a STRONG
+ * phrase: Yahoo's "This user doesn't have a yahoo.com account") decided it: with pipelining an MTA
+ * reads the RCPT reply after sending DATA, so a real unknown user stays hard.  At RCPT, or with no
+ * command, the text decides as in bm_classify.
  * ctx NULL (or all zero) gives exactly bm_classify's verdict.
  */
 void		bm_classify_ex(const char *text, size_t len, int reply_code, bm_status status,

@@ -172,6 +172,7 @@ emit(void *ctx, const bm_mail_recipient *r)
 			(r->recipient.len == 0 && strcmp(w->recipient, PLACEHOLDER) == 0);
 		if (!same)
 			continue;
+		/* every row of this recipient: Sisimai lists a recipient twice when the DSN names it twice */
 		w->found = true;
 		snprintf(w->our_reason, sizeof(w->our_reason), "%s", bm_reason_sisimai_name(r->verdict.reason));
 		w->our_hard = r->verdict.bounce_class == BM_HARD;
@@ -182,7 +183,6 @@ emit(void *ctx, const bm_mail_recipient *r)
 		for (char *p = w->our_diag; *p; p++)
 			if (*p == '\t')
 				*p = ' ';
-		break;
 	}
 }
 

@@ -131,6 +131,54 @@ collapse(bm_mail_parser *p, bm_str s, size_t cap, bool lower)
 	return (bm_str) {out, o};
 }
 
+/*
+ * A multi-line reply written on one line keeps its first "550-5.7.1" and loses the repetitions
+ * ("550-5.7.1 [ip] Messages with multiple 550-5.7.1 addresses in From:" -> "... multiple addresses ..."), as
+ * the reply parser does for bare diagnostics.  In place: s is an arena copy.
+ */
+static bm_str
+strip_continuations(bm_str s)
+{
+	char	   *t = (char *) s.ptr;
+	size_t		n = s.len,
+				o = 0,
+				i = 0;
+	size_t		first = (size_t) -1;
+	char		code[3];
+
+	for (size_t k = 0; k + 4 <= n && first == (size_t) -1; k++)
+		if ((t[k] == '4' || t[k] == '5') && t[k + 1] >= '0' && t[k + 1] <= '9' && t[k + 2] >= '0' &&
+			t[k + 2] <= '9' && t[k + 3] == '-' && (k == 0 || t[k - 1] == ' ' || t[k - 1] == ';' || t[k - 1] == ':'))
+			first = k;
+	if (first == (size_t) -1)
+		return s;
+	memcpy(code, t + first, 3);
+	while (i < n)
+	{
+		if (i > first && t[i - 1] == ' ' && i + 4 <= n && memcmp(t + i, code, 3) == 0 &&
+			(t[i + 3] == '-' || t[i + 3] == ' '))
+		{
+			size_t		j = i + 4;
+			bm_status	st;
+			size_t		sl = bm_status_scan(t + j, n - j, &st);
+
+			if (t[i + 3] == '-' || sl > 0)
+			{
+				j += sl;
+				while (j < n && t[j] == ' ')
+					j++;
+				if (o > 0 && t[o - 1] == ' ' && j >= n)
+					o--;
+				i = j;
+				continue;
+			}
+		}
+		t[o++] = t[i++];
+	}
+	t[o] = '\0';
+	return (bm_str) {t, o};
+}
+
 /* A copy of at most BM_MAIL_MAX_FIELD_BYTES of s, valid UTF-8, white space collapsed. */
 static bm_str
 field(bm_mail_parser *p, bm_str s)
@@ -189,6 +237,18 @@ header_address(bm_mail_parser *p, bm_str v)
 	if (buf == NULL || bm_address_normalize(v.ptr + as, ae - as, buf, &ol, &dom) != BM_ADDR_OK)
 		return BM_STR_NULL;
 	return (bm_str) {buf, ol};
+}
+
+/* Does s contain the text of a (case-insensitively)? */
+static bool
+memmem_ci(bm_str s, bm_str a)
+{
+	if (a.len == 0 || s.len < a.len)
+		return false;
+	for (size_t i = 0; i + a.len <= s.len; i++)
+		if (strncasecmp(s.ptr + i, a.ptr, a.len) == 0)
+			return true;
+	return false;
 }
 
 static bm_mail_recipient *
@@ -381,9 +441,10 @@ report_part(const bm_mime *m)
 {
 	const bm_mime_part *html = NULL;
 
+	/* a single body; or a multipart in which no delimiter was found: its body is all there is */
 	if (m->nparts == 1)
-		return strncmp(m->parts[0].type, "text/", 5) == 0 && !bm_mime_type_is_message(m->parts[0].type)
-			? &m->parts[0] : NULL;
+		return (strncmp(m->parts[0].type, "text/", 5) == 0 || strncmp(m->parts[0].type, "multipart/", 10) == 0) &&
+			!bm_mime_type_is_message(m->parts[0].type) ? &m->parts[0] : NULL;
 	for (int i = 1; i < m->nparts; i++)
 	{
 		const bm_mime_part *q = &m->parts[i];
@@ -450,9 +511,9 @@ read_view(bm_mail_parser *p, const char *msg, size_t start, size_t end, const bm
 		v->text = part_text(p, v, rp, BM_MAIL_MAX_TEXT_BYTES);
 	if (v->text.ptr == NULL)
 		v->text = (bm_str) {"", 0};
-	v->bounce_like = strcmp(v->mime.parts[0].type, "multipart/report") == 0 ||
-		bm_product_bounce_like(&v->mime.header, v->from, v->subject);
 	v->product = bm_product_detect(&v->mime.header, v->from, v->subject, v->text);
+	v->bounce_like = strcmp(v->mime.parts[0].type, "multipart/report") == 0 || v->product != NULL ||
+		bm_product_bounce_like(&v->mime.header, v->from, v->subject);
 	if (!bm_text_scan(&p->arena, v->text.ptr, v->text.len, BM_MAIL_MAX_RECIPIENTS, &v->tr))
 		p->oom = true;
 	return p->oom ? set_error(err, BM_MAIL_NO_MEMORY, start, "memory", "out of memory") : BM_MAIL_OK;
@@ -640,6 +701,56 @@ command_of(bm_mail_parser *p, bm_str diag, bm_str para, const bm_text_rcpt *t, c
 	return c;
 }
 
+/* Is s one address (address.h accepts it, "<x@y>" too) with a dotted domain? */
+static bool
+is_address(bm_str s)
+{
+	char		buf[BM_ADDRESS_BUF];
+	size_t		ol,
+				dom;
+	bm_str		t = bm_str_trim(s);
+
+	return t.len > 0 && bm_address_normalize(t.ptr, t.len, buf, &ol, &dom) == BM_ADDR_OK &&
+		memchr(buf + dom, '.', ol - dom) != NULL;
+}
+
+/* The address of a DSN recipient: Final-Recipient, else Original-Recipient, X-Actual-Recipient; when none
+ * of them is an address, the first address inside one of them ("|/usr/bin/x kijitora@example.com"). */
+static bm_str
+dsn_address(const bm_dsn_rcpt *d)
+{
+	const bm_str *c[3] = {&d->final_recipient, &d->original_recipient, &d->actual_recipient};
+
+	for (int k = 0; k < 3; k++)
+		if (is_address(*c[k]))
+			return *c[k];
+	for (int k = 0; k < 3; k++)
+	{
+		size_t		as,
+					ae;
+
+		if (c[k]->len > 0 && bm_text_find_address(c[k]->ptr, c[k]->len, 0, &as, &ae))
+			return (bm_str) {c[k]->ptr + as, ae - as};
+	}
+	return d->final_recipient.len > 0 ? d->final_recipient : d->original_recipient;
+}
+
+/* The address of a header value when it names exactly one. */
+static bm_str
+only_address(bm_mail_parser *p, bm_str raw)
+{
+	bm_str		v = bm_hdr_unfold(&p->arena, raw);
+	size_t		as,
+				ae,
+				as2,
+				ae2;
+
+	if (v.ptr == NULL || !bm_text_find_address(v.ptr, v.len, 0, &as, &ae) ||
+		bm_text_find_address(v.ptr, v.len, ae, &as2, &ae2))
+		return BM_STR_NULL;
+	return (bm_str) {v.ptr + as, ae - as};
+}
+
 /* DSN records (RFC 3464): from message/delivery-status parts, else from DSN fields in the text. */
 static void
 read_dsn(bm_mail_parser *p, msg_view *v)
@@ -681,13 +792,23 @@ read_dsn(bm_mail_parser *p, msg_view *v)
 
 		if (r == NULL)
 			return;
-		r->recipient_original = d->final_recipient.len > 0 ? d->final_recipient
-			: d->original_recipient.len > 0 ? d->original_recipient : d->actual_recipient;
+		r->recipient_original = dsn_address(d);
 		t = text_rcpt_for(&v->tr, r->recipient_original);
 		if (t == NULL && d->original_recipient.len > 0)
 			t = text_rcpt_for(&v->tr, d->original_recipient);
 		if (t == NULL && v->tr.n == 1 && dsn.n == 1)
 			t = &v->tr.r[0];
+		if (!is_address(r->recipient_original))
+		{
+			/* a pipe, a file or a bare domain ("|/usr/bin/procmail", "@mx.example.org"): the address the
+			 * text names for it, else the returned message's only recipient */
+			if (t == NULL && i < v->tr.n && dsn.n == v->tr.n)
+				t = &v->tr.r[i];
+			if (t != NULL)
+				r->recipient_original = t->addr;
+			else if (have_oh)
+				r->recipient_original = only_address(p, bm_hdr_get(&oh, "to"));
+		}
 		para = text_error(v, t);
 		r->action = collapse(p, d->action, 32, true);
 		r->diagnostic = d->diagnostic;
@@ -714,6 +835,35 @@ read_dsn(bm_mail_parser *p, msg_view *v)
 		else if (dsn.original_message_id.len > 0)
 			r->original_message_id = msgid(p, dsn.original_message_id);
 	}
+}
+
+/*
+ * The one address a report text names besides the bounce's own sender and recipient ("Invalid final
+ * delivery userid: x@y"); NULL ptr when it names none or several.
+ */
+static bm_str
+lone_address(const msg_view *v, bm_str region)
+{
+	size_t		pos = 0,
+				as,
+				ae;
+	bm_str		found = BM_STR_NULL;
+	bm_str		to = bm_hdr_get(&v->mime.header, "to");
+
+	while (region.ptr != NULL && bm_text_find_address(region.ptr, region.len, pos, &as, &ae))
+	{
+		bm_str		a = {region.ptr + as, ae - as};
+
+		pos = ae;
+		if (to.ptr != NULL && memmem_ci(to, a))
+			continue;
+		if (v->from_addr.len == a.len && strncasecmp(v->from_addr.ptr, a.ptr, a.len) == 0)
+			continue;
+		if (found.ptr != NULL && !(found.len == a.len && strncasecmp(found.ptr, a.ptr, a.len) == 0))
+			return BM_STR_NULL;
+		found = a;
+	}
+	return found;
 }
 
 /* Non-standard bounces: the recipients the report text names, with their error paragraphs. */
@@ -753,6 +903,8 @@ read_text(bm_mail_parser *p, msg_view *v)
 					as,
 					ae;
 
+		if (list.ptr == NULL || list.len == 0)
+			list = lone_address(v, region);
 		if ((list.ptr == NULL || list.len == 0) && have_oh)
 			list = bm_hdr_unfold(&p->arena, bm_hdr_get(&oh, "to"));
 		if (region.len == 0)
@@ -905,7 +1057,7 @@ finish(bm_mail_parser *p, const msg_view *v, bm_mail_recipient *r)
 		r->recipient = (bm_str) {buf, ol};
 	else
 		r->recipient = (bm_str) {"", 0};
-	r->diagnostic = field(p, r->diagnostic);
+	r->diagnostic = strip_continuations(field(p, r->diagnostic));
 	r->remote_mta = field(p, r->remote_mta);
 	r->reporting_mta = field(p, r->reporting_mta);
 	r->original_message_id = field(p, r->original_message_id);
@@ -930,6 +1082,22 @@ finish(bm_mail_parser *p, const msg_view *v, bm_mail_recipient *r)
 	bm_classify_ex(r->diagnostic.ptr, r->diagnostic.len, 0, r->status, &ctx, &r->verdict);
 	r->reply_code = r->verdict.reply_code;
 	r->status = r->verdict.status;
+	/* what the email adds when the text says nothing specific */
+	if (r->verdict.reason == BM_R_ON_HOLD || r->verdict.reason == BM_R_UNDEFINED)
+	{
+		bm_reason	why = BM_REASON_COUNT;
+
+		if (bm_str_ieq(r->diagnostic_type, "x-unix"))
+			why = BM_R_MAILER_ERROR;	/* "Diagnostic-Code: X-Unix; 255": the local delivery program failed */
+		else if (bm_str_ieq(r->action, "delayed"))
+			why = BM_R_EXPIRED; /* a delay notice: delivery keeps failing, the MTA keeps trying */
+		if (why != BM_REASON_COUNT)
+		{
+			r->verdict.reason = why;
+			r->verdict.evidence = BM_EV_TEXT;
+			r->verdict.bounce_class = bm_reason_class(why, r->reply_code, r->status);
+		}
+	}
 	if (bm_str_ieq(r->action, "delayed") && r->event_type == BM_ET_BOUNCE)
 		r->event_type = BM_ET_DEFERRED;
 	else if (bm_str_ieq(r->action, "delivered") || bm_str_ieq(r->action, "relayed") ||

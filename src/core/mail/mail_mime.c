@@ -5,6 +5,7 @@
 #include "mail_mime.h"
 
 #include <string.h>
+#include <strings.h>
 
 typedef struct open_multipart
 {
@@ -147,6 +148,59 @@ is_delimiter(const char *msg, size_t len, size_t q, bm_str b, bool *closing)
 	return i == len || msg[i] == '\n' || msg[i] == '\r';
 }
 
+/* Is there a line "--b" (or "--b--") in msg[from..len)? */
+static bool
+has_delimiter(const char *msg, size_t len, size_t from, bm_str b)
+{
+	size_t		p = from;
+	bool		closing;
+
+	while (p < len)
+	{
+		const char *hit = memchr(msg + p, '-', len - p);
+		size_t		q;
+
+		if (hit == NULL)
+			return false;
+		q = (size_t) (hit - msg);
+		if (q + 1 < len && msg[q + 1] == '-' && (q == 0 || msg[q - 1] == '\n' || msg[q - 1] == '\r') &&
+			is_delimiter(msg, len, q, b, &closing))
+			return true;
+		p = q + 1;
+	}
+	return false;
+}
+
+/* The first "--token" line of msg[from..len) whose next line is a Content-* header field; NULL ptr if none. */
+static bm_str
+guess_boundary(const char *msg, size_t len, size_t from)
+{
+	size_t		p = from;
+
+	while (p < len)
+	{
+		const char *hit = memchr(msg + p, '-', len - p);
+		size_t		q,
+					e,
+					n;
+
+		if (hit == NULL)
+			break;
+		q = (size_t) (hit - msg);
+		p = q + 1;
+		if (q + 2 >= len || msg[q + 1] != '-' || (q > 0 && msg[q - 1] != '\n' && msg[q - 1] != '\r'))
+			continue;
+		e = q + 2;
+		while (e < len && msg[e] != '\n' && msg[e] != '\r' && msg[e] != ' ' && msg[e] != '\t')
+			e++;
+		n = next_line(msg, len, q);
+		if (e - (q + 2) == 0 || e - (q + 2) > 200 || len - n < 8 || strncasecmp(msg + n, "content-", 8) != 0)
+			continue;
+		return (bm_str) {msg + q + 2, e - (q + 2)};
+	}
+	return BM_STR_NULL;
+}
+
 bm_mime_status
 bm_mime_read(bm_arena *a, const char *msg, size_t len, size_t start, const bm_mime_limits *lim,
 			 bm_mime *out, size_t *err_offset)
@@ -200,6 +254,17 @@ bm_mime_read(bm_arena *a, const char *msg, size_t len, size_t start, const bm_mi
 	}
 	stack[sp++] = (open_multipart) {top->boundary, 0};
 	p = top->body;
+	if (!has_delimiter(msg, len, p, top->boundary))
+	{
+		/*
+		 * No line of the body delimits the declared boundary (a header and body written by different
+		 * programs): take the first "--token" line followed by a Content-* field as the boundary instead.
+		 */
+		bm_str		guess = guess_boundary(msg, len, p);
+
+		if (guess.ptr != NULL)
+			stack[0].boundary = top->boundary = guess;
+	}
 
 	while (sp > 0 && p < len)
 	{

@@ -187,10 +187,17 @@ rcpt_for(bm_arena *a, bm_text_report *out, int *cap, int max_rcpts, const char *
  * address bounds and the offset where the rest of the line (its error text) begins.
  */
 static bool
-recipient_line(const char *t, size_t n, size_t *as, size_t *ae, size_t *rest)
+recipient_line(const char *t, size_t n, size_t *as, size_t *ae, size_t *rest, bool *one_line)
 {
 	size_t		i = 0;
 
+	bool		reply_form = false;
+
+	*one_line = false;
+	/* Sendmail V5 "554 <x@y>... Remote protocol error" */
+	if (n > 6 && t[0] >= '4' && t[0] <= '5' && t[1] >= '0' && t[1] <= '9' && t[2] >= '0' && t[2] <= '9' &&
+		t[3] == ' ' && t[4] == '<')
+		i = 4, reply_form = true;
 	while (i < n && (t[i] == '<' || t[i] == '"' || t[i] == '\''))
 		i++;
 	if (bm_text_find_address(t, n, i, as, ae) && *as == i)
@@ -198,11 +205,14 @@ recipient_line(const char *t, size_t n, size_t *as, size_t *ae, size_t *rest)
 		size_t		r = *ae;
 
 		/* not a header field or a URL: "x@y.z" must be followed by an end, '>', ':', space, ',' or '.' */
+		if (reply_form && !(r + 4 <= n && memcmp(t + r, ">...", 4) == 0))
+			return false;
+		*one_line = reply_form; /* "554 <x>... reason": the next lines are other recipients' */
 		if (r < n && !(t[r] == '>' || t[r] == ':' || t[r] == ' ' || t[r] == '\t' || t[r] == ',' ||
 					   t[r] == '.' || t[r] == '"' || t[r] == '\'' || t[r] == ';' || t[r] == ')'))
 			return false;
 		while (r < n && (t[r] == '>' || t[r] == '"' || t[r] == '\'' || t[r] == ':' || t[r] == ' ' ||
-						 t[r] == '\t' || t[r] == ','))
+						 t[r] == '\t' || t[r] == ',' || t[r] == '.'))
 			r++;
 		*rest = r;
 		return true;
@@ -233,6 +243,34 @@ is_reply_line(const char *t, size_t n)
 		t[2] <= '9' && (t[3] == ' ' || t[3] == '-');
 }
 
+/*
+ * Is the text a quoted (forwarded) report: most of its first non-blank lines, after the first that is
+ * quoted, start with '>'?
+ */
+static bool
+quoted_text(const char *text, size_t len)
+{
+	size_t		p = 0;
+	int			lines = 0,
+				quoted = 0;
+
+	while (p < len && lines < 40)
+	{
+		size_t		e = p;
+
+		while (e < len && text[e] != '\n' && text[e] != '\r')
+			e++;
+		if (e > p && (quoted > 0 || text[p] == '>'))
+		{
+			lines++;
+			if (text[p] == '>' && !(e - p > 3 && memcmp(text + p, ">>> ", 4) == 0))
+				quoted++;
+		}
+		p = e < len ? e + 1 : len;
+	}
+	return lines >= 5 && quoted * 10 >= lines * 8;
+}
+
 bool
 bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_report *out)
 {
@@ -246,7 +284,9 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 	size_t		rcpt_as = 0,
 				rcpt_ae = 0;	/* the address of the last ">>> RCPT To:<x>" */
 	size_t		para_start = 0;
+	bool		quoted;
 
+	quoted = quoted_text(text, len);
 	memset(out, 0, sizeof(*out));
 	out->report_end = len;
 	out->original_header = BM_TEXT_NONE;
@@ -260,7 +300,8 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 		size_t		as,
 					ae,
 					rest;
-		bool		blank;
+		bool		blank,
+					one_line;
 
 		while (e < len && text[e] != '\n' && text[e] != '\r')
 			e++;
@@ -271,6 +312,13 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			next++;
 		t = text + p;
 		tn = e - p;
+		if (quoted && tn > 0 && *t == '>')
+		{
+			/* a forwarded bounce quoted with "> ": one level off (">>>> DATA" is "> " + ">>> DATA") */
+			t++, tn--;
+			if (tn > 0 && *t == ' ' && !(tn > 3 && memcmp(t + 1, ">>>", 3) == 0))
+				t++, tn--;
+		}
 		while (tn > 0 && (*t == ' ' || *t == '\t'))
 			t++, tn--;
 		while (tn > 0 && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
@@ -380,12 +428,19 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			}
 		}
 
-		if (recipient_line(t, tn, &as, &ae, &rest))
+		if (recipient_line(t, tn, &as, &ae, &rest, &one_line))
 		{
 			bm_text_rcpt *r = rcpt_for(a, out, &cap, max_rcpts, t + as, ae - as, &oom);
 
 			if (oom)
 				return false;
+			if (r != NULL && r == cur)
+			{
+				/* the same recipient named again inside its paragraph ("after RCPT TO:<x>:") */
+				cur->err_end = e;
+				p = next;
+				continue;
+			}
 			cur = r;
 			follow = false;
 			if (r != NULL && r->err_start == BM_TEXT_NONE)
@@ -397,6 +452,8 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			}
 			else
 				cur = NULL;		/* named again: keep the first paragraph */
+			if (one_line)
+				cur = NULL;
 			p = next;
 			continue;
 		}
