@@ -545,6 +545,8 @@ original_header(bm_mail_parser *p, const msg_view *v, bm_hblock *out, bool *foun
  * Readers
  * --------------------------------------------------------------------------------------------------------- */
 
+static const bm_mime_part *forwarded_bounce(const msg_view *v);
+
 /* The text recipient for an address (case-insensitive), or NULL. */
 static const bm_text_rcpt *
 text_rcpt_for(const bm_text_report *tr, bm_str addr)
@@ -866,6 +868,18 @@ lone_address(const msg_view *v, bm_str region)
 	return found;
 }
 
+/* Does the text carry an SMTP reply code or enhanced status? */
+static bool
+has_reply_code(bm_str s)
+{
+	bm_reply	r;
+
+	if (s.len == 0)
+		return false;
+	bm_reply_parse(s.ptr, s.len, &r);
+	return r.reply_code >= 400 || bm_status_class(r.status) >= 4;
+}
+
 /* Non-standard bounces: the recipients the report text names, with their error paragraphs. */
 static void
 read_text(bm_mail_parser *p, msg_view *v)
@@ -877,37 +891,64 @@ read_text(bm_mail_parser *p, msg_view *v)
 	bm_str		region = {v->text.ptr, tr->report_end};
 	int			first = p->nrecs;
 
+	bm_str		failed = bm_hdr_unfold(&p->arena, bm_hdr_get(&v->mime.header, "x-failed-recipients"));
+	bool		filter = false;
+
 	if (!v->bounce_like)
 		return;
 	original_header(p, v, &oh, &have_oh);
+	/*
+	 * X-Failed-Recipients (Exim, Google) lists the failures: when the text names some of them, the other
+	 * addresses it names are not failures.  Google Groups' text names only the sender ("Hello x@y,"): the
+	 * header alone counts there.
+	 */
+	for (int i = 0; i < tr->n && failed.len > 0 && !filter; i++)
+		filter = memmem_ci(failed, tr->r[i].addr);
+	if (failed.len > 0 && v->product != NULL && strcmp(v->product, "GoogleGroups") == 0)
+		filter = true;
 	for (int i = 0; i < tr->n; i++)
 	{
 		const bm_text_rcpt *t = &tr->r[i];
 		bm_str		err = text_error(v, t);
-		bm_mail_recipient *r = new_rec(p, decoder);
+		bm_mail_recipient *r;
 
+		if (filter && !memmem_ci(failed, t->addr))
+			continue;
+		r = new_rec(p, decoder);
 		if (r == NULL)
 			return;
 		r->recipient_original = t->addr;
 		r->diagnostic = err.len > 0 ? err : t->reply.len > 0 ? t->reply : tr->reply;
+		if (tr->n == 1 && t->line_start > 0 && !has_reply_code(r->diagnostic))
+		{
+			/* "Error message below: 550 ... / Message details: ... RCPT TO: x" (Apache James, Verizon):
+			 * the error comes before the line that names the recipient */
+			bm_str		before = {v->text.ptr, t->line_start};
+
+			if (has_reply_code(before))
+				r->diagnostic = before;
+		}
 		r->smtp_command = command_of(p, err, BM_STR_NULL, t, tr);
+		if (r->smtp_command == BM_SMTP_NONE && tr->n == 1)
+			r->smtp_command = command_of(p, region, BM_STR_NULL, NULL, NULL);
 		r->remote_mta = remote_from_text(r->diagnostic);
 		if (r->remote_mta.len == 0)
 			r->remote_mta = tr->remote_mta;
 	}
 	if (p->nrecs == first)
 	{
-		/* no recipient named: Exim's X-Failed-Recipients, else the returned message's To */
-		bm_str		list = bm_hdr_unfold(&p->arena, bm_hdr_get(&v->mime.header, "x-failed-recipients"));
+		/* no recipient named: X-Failed-Recipients, else the one address the report names, else the
+		 * returned message's To (unless the returned message is itself a bounce: read that instead) */
+		bm_str		list = failed;
 		size_t		pos = 0,
 					as,
 					ae;
 
 		if (list.ptr == NULL || list.len == 0)
 			list = lone_address(v, region);
-		if ((list.ptr == NULL || list.len == 0) && have_oh)
+		if ((list.ptr == NULL || list.len == 0) && have_oh && !forwarded_bounce(v))
 			list = bm_hdr_unfold(&p->arena, bm_hdr_get(&oh, "to"));
-		if (region.len == 0)
+		if (region.len == 0 && failed.len == 0)
 			return;
 		while (list.ptr != NULL && bm_text_find_address(list.ptr, list.len, pos, &as, &ae))
 		{

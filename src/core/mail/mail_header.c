@@ -117,6 +117,28 @@ line_end(const char *msg, size_t len, size_t p, size_t *next)
 	return e;
 }
 
+/* "name=value" with a token name: a MIME parameter on a line of its own. */
+static bool
+looks_like_parameter(const char *line, size_t ll)
+{
+	size_t		i = 0;
+
+	while (i < ll && ((line[i] >= 'a' && line[i] <= 'z') || (line[i] >= 'A' && line[i] <= 'Z') || line[i] == '-' ||
+					  line[i] == '*' || (line[i] >= '0' && line[i] <= '9')))
+		i++;
+	return i > 0 && i < ll && line[i] == '=';
+}
+
+static char
+last_nonspace(bm_str v)
+{
+	size_t		n = v.len;
+
+	while (n > 0 && (v.ptr[n - 1] == ' ' || v.ptr[n - 1] == '\t' || v.ptr[n - 1] == '\r' || v.ptr[n - 1] == '\n'))
+		n--;
+	return n > 0 ? v.ptr[n - 1] : '\0';
+}
+
 bool
 bm_hdr_parse(bm_arena *a, const char *msg, size_t len, size_t pos, int max_fields, size_t max_bytes,
 			 bm_hblock *out)
@@ -197,6 +219,13 @@ bm_hdr_parse(bm_arena *a, const char *msg, size_t len, size_t pos, int max_field
 			}
 			else
 				out->truncated = true;
+		}
+		else if (cur != NULL && cur->value.len > 0 && ll < 1000 && looks_like_parameter(line, ll) &&
+				 last_nonspace(cur->value) == ';')
+		{
+			/* "Content-Type: multipart/alternative;\nboundary=..." : an unindented parameter line that
+			 * some mailers write (Verizon, Apache James) continues the field */
+			cur->value.len = (size_t) (msg + e - cur->value.ptr);
 		}
 		else
 		{

@@ -55,18 +55,21 @@ lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
 }
 
+/*
+ * ASCII only: in report texts an address is glued to the words around it ("kijitora@example.jp您好，",
+ * "様"), so UTF-8 (EAI) addresses are not recognized in running text.
+ */
 static inline bool
 is_local_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL || c >= 0x80;
+		(c != 0 && strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL);
 }
 
 static inline bool
 is_domain_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-		c == '.' || c >= 0x80;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
 bool
@@ -208,6 +211,20 @@ recipient_line(const char *t, size_t n, size_t *as, size_t *ae, size_t *rest, bo
 		if (reply_form && !(r + 4 <= n && memcmp(t + r, ">...", 4) == 0))
 			return false;
 		*one_line = reply_form; /* "554 <x>... reason": the next lines are other recipients' */
+		/* Exim "  kijitora@example.com <neko@example.net>: malformed address: ..." names the failed one in <> */
+		if (!reply_form && r + 2 < n && t[r] == ' ' && t[r + 1] == '<')
+		{
+			size_t		as2,
+						ae2;
+
+			if (bm_text_find_address(t, n, r + 2, &as2, &ae2) && as2 == r + 2 && ae2 + 1 < n &&
+				t[ae2] == '>' && t[ae2 + 1] == ':')
+			{
+				*as = as2;
+				*ae = ae2;
+				r = ae2;
+			}
+		}
 		if (r < n && !(t[r] == '>' || t[r] == ':' || t[r] == ' ' || t[r] == '\t' || t[r] == ',' ||
 					   t[r] == '.' || t[r] == '"' || t[r] == '\'' || t[r] == ';' || t[r] == ')'))
 			return false;
@@ -241,6 +258,22 @@ is_reply_line(const char *t, size_t n)
 {
 	return n >= 4 && (t[0] == '4' || t[0] == '5') && t[1] >= '0' && t[1] <= '9' && t[2] >= '0' &&
 		t[2] <= '9' && (t[3] == ' ' || t[3] == '-');
+}
+
+/*
+ * Are the lines text[0..n) an error sentence rather than a section title ("----- The following addresses
+ * had permanent fatal errors -----", "Delivery has failed to these recipients:")?
+ */
+static bool
+is_error_sentence(const char *s, size_t n)
+{
+	while (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	if (n == 0 || s[0] == '-' || s[0] == '=' || s[0] == '*' || s[0] == '#' || s[n - 1] == ':' || s[n - 1] == '-')
+		return false;
+	return memchr(s, '\n', n) == NULL;	/* one line */
 }
 
 /*
@@ -284,6 +317,8 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 	size_t		rcpt_as = 0,
 				rcpt_ae = 0;	/* the address of the last ">>> RCPT To:<x>" */
 	size_t		para_start = 0;
+	size_t		cur_para = 0;	/* where the paragraph of cur starts (or the line after the previous anchor) */
+	size_t		last_anchor_end = 0;
 	bool		quoted;
 
 	quoted = quoted_text(text, len);
@@ -352,6 +387,14 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			para_start = next;
 			if (cur != NULL && !follow)
 			{
+				if ((cur->err_start == BM_TEXT_NONE || cur->err_end <= cur->err_start) &&
+					cur->line_start > cur_para && is_error_sentence(text + cur_para, cur->line_start - cur_para))
+				{
+					/* named alone after a sentence ("User not listed in public Name & Address Book\nx@y",
+					 * Lotus Notes): that sentence is its error unless later paragraphs give one */
+					cur->pre_start = cur_para;
+					cur->pre_end = cur->line_start;
+				}
 				if (cur->err_start == BM_TEXT_NONE || cur->err_end <= cur->err_start)
 					follow = true, follow_lines = 0;
 				else
@@ -443,8 +486,11 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			}
 			cur = r;
 			follow = false;
+			cur_para = para_start > last_anchor_end ? para_start : last_anchor_end;
+			last_anchor_end = next;
 			if (r != NULL && r->err_start == BM_TEXT_NONE)
 			{
+				r->line_start = p;
 				r->err_start = (size_t) (t - text) + rest;
 				r->err_end = (size_t) (t - text) + tn;
 				if (r->err_end < r->err_start)
@@ -467,6 +513,14 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 		}
 		p = next;
 	}
+
+	for (int i = 0; i < out->n; i++)
+		if ((out->r[i].err_start == BM_TEXT_NONE || out->r[i].err_end <= out->r[i].err_start) &&
+			out->r[i].pre_end > out->r[i].pre_start)
+		{
+			out->r[i].err_start = out->r[i].pre_start;
+			out->r[i].err_end = out->r[i].pre_end;
+		}
 
 	/* a delay warning? */
 	for (size_t k = 0; k < NELEM(delays) && !out->delayed; k++)

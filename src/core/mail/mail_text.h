@@ -19,8 +19,11 @@
 typedef struct bm_text_rcpt
 {
 	bm_str		addr;			/* as written (no <>), a slice of the text */
+	size_t		line_start;		/* offset of the line that named it first */
 	size_t		err_start;		/* its error text: text[err_start..err_end) */
 	size_t		err_end;
+	size_t		pre_start;		/* a sentence just before the line naming it (used when nothing follows) */
+	size_t		pre_end;
 	bm_smtp_command command;	/* from a transcript (">>> RCPT To:" before "<<< 550 ...") */
 	bm_str		reply;			/* the transcript's reply line for it ("550 5.1.1 <x>... User unknown") */
 } bm_text_rcpt;
