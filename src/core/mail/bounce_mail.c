@@ -753,6 +753,23 @@ only_address(bm_mail_parser *p, bm_str raw)
 	return (bm_str) {v.ptr + as, ae - as};
 }
 
+/* The comment of a DSN Status value ("5.0.0 (permanent failure)" -> "permanent failure"), or empty. */
+static bm_str
+status_comment(bm_str st)
+{
+	const char *o = st.ptr ? memchr(st.ptr, '(', st.len) : NULL;
+	const char *c;
+
+	if (o == NULL)
+		return (bm_str) {"", 0};
+	c = st.ptr + st.len;
+	while (c > o && c[-1] != ')')
+		c--;
+	if (c <= o + 1)
+		return (bm_str) {"", 0};
+	return bm_str_trim((bm_str) {o + 1, (size_t) (c - 1 - o - 1)});
+}
+
 /* DSN records (RFC 3464): from message/delivery-status parts, else from DSN fields in the text. */
 static void
 read_dsn(bm_mail_parser *p, msg_view *v)
@@ -817,6 +834,10 @@ read_dsn(bm_mail_parser *p, msg_view *v)
 		r->diagnostic_type = collapse(p, d->diagnostic_type, 32, true);
 		if (r->diagnostic.len == 0)
 			r->diagnostic = para.len > 0 ? para : t != NULL && t->reply.len > 0 ? t->reply : v->tr.reply;
+		if (r->diagnostic.len == 0)
+			r->diagnostic = status_comment(d->status);	/* "Status: 4.0.0 (x: host name lookup failure)" */
+		if (r->diagnostic.len == 0 && dsn.n == 1)
+			r->diagnostic = (bm_str) {v->text.ptr, v->tr.report_end};	/* the whole report says it */
 		if (d->status.len > 0)
 		{
 			bm_status	st;
@@ -1061,16 +1082,29 @@ read_autoreply(bm_mail_parser *p, msg_view *v)
 	bm_mail_recipient *r;
 	bm_str		body = v->text;
 
+	bool		unsubscribe;
+
 	if (v->bounce_like || !bm_autoreply_detect(&v->mime.header, v->subject, v->from_addr))
 		return;
 	if (v->from_addr.len == 0)
 		return;
-	r = new_rec(p, "RFC3834");
+	/* Apple Mail's List-Unsubscribe by mail: "Apple Mail sent this email to unsubscribe from the message" */
+	unsubscribe = bm_str_ieq(bm_str_trim(v->subject), "unsubscribe") &&
+		bm_str_icontains(v->text, "sent this email to unsubscribe");
+	r = new_rec(p, unsubscribe ? "Unsubscribe" : "RFC3834");
 	if (r == NULL)
 		return;
 	r->recipient_original = v->from_addr;
-	r->event_type = BM_ET_OTHER;
-	r->auto_reply = true;
+	if (unsubscribe)
+	{
+		r->event_type = BM_ET_UNSUBSCRIBE;
+		r->feedback_type = (bm_str) {"opt-out", 7};
+	}
+	else
+	{
+		r->event_type = BM_ET_OTHER;
+		r->auto_reply = true;
+	}
 	if (body.len > 512)
 		body.len = 512;
 	r->diagnostic = body;
@@ -1110,7 +1144,7 @@ finish(bm_mail_parser *p, const msg_view *v, bm_mail_recipient *r)
 	if (r->feedback_type.ptr == NULL)
 		r->feedback_type = (bm_str) {"", 0};
 
-	if (r->event_type == BM_ET_COMPLAINT || r->auto_reply)
+	if (r->event_type == BM_ET_COMPLAINT || r->event_type == BM_ET_UNSUBSCRIBE || r->auto_reply)
 	{
 		memset(&r->verdict, 0, sizeof(r->verdict));
 		r->verdict.reason = r->auto_reply ? BM_R_VACATION : BM_R_FEEDBACK;

@@ -39,7 +39,8 @@ typedef struct bm_mail_recipient
 	bm_str		recipient_original; /* as the email spells it */
 	bm_event_type event_type;	/* BM_ET_BOUNCE, BM_ET_DEFERRED (Action: delayed, delay warnings),
 								 * BM_ET_COMPLAINT (ARF), BM_ET_DELIVERED (Action: delivered/relayed/
-								 * expanded), BM_ET_OTHER (auto-reply) */
+								 * expanded), BM_ET_OTHER (auto-reply), BM_ET_UNSUBSCRIBE (an
+								 * unsubscribe request by mail: Apple Mail's List-Unsubscribe) */
 	bm_str		action;			/* DSN Action: failed, delayed, delivered, relayed, expanded (lower case);
 								 * for non-DSN bounces what the text says; empty when unknown */
 	int			reply_code;		/* from the verdict: the code found, 0 when none */

@@ -271,9 +271,10 @@ is_error_sentence(const char *s, size_t n)
 		s++, n--;
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
-	if (n == 0 || s[0] == '-' || s[0] == '=' || s[0] == '*' || s[0] == '#' || s[n - 1] == ':' || s[n - 1] == '-')
+	if (n == 0 || s[0] == '-' || s[0] == '=' || s[0] == '*' || s[0] == '#' || s[n - 1] == '-')
 		return false;
-	return memchr(s, '\n', n) == NULL;	/* one line */
+	/* a single line ending with ':' introduces a list ("The following address(es) failed:") */
+	return !(s[n - 1] == ':' && memchr(s, '\n', n) == NULL);
 }
 
 /*
@@ -387,14 +388,6 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			para_start = next;
 			if (cur != NULL && !follow)
 			{
-				if ((cur->err_start == BM_TEXT_NONE || cur->err_end <= cur->err_start) &&
-					cur->line_start > cur_para && is_error_sentence(text + cur_para, cur->line_start - cur_para))
-				{
-					/* named alone after a sentence ("User not listed in public Name & Address Book\nx@y",
-					 * Lotus Notes): that sentence is its error unless later paragraphs give one */
-					cur->pre_start = cur_para;
-					cur->pre_end = cur->line_start;
-				}
 				if (cur->err_start == BM_TEXT_NONE || cur->err_end <= cur->err_start)
 					follow = true, follow_lines = 0;
 				else
@@ -490,6 +483,14 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			last_anchor_end = next;
 			if (r != NULL && r->err_start == BM_TEXT_NONE)
 			{
+				/* named after a sentence ("User not listed in public Name & Address Book\nx@y", Lotus
+				 * Notes; "The user(s) account is disabled.\n<x@y>", au): that sentence is its error
+				 * unless the lines after it give one */
+				if (p > cur_para && is_error_sentence(text + cur_para, p - cur_para))
+				{
+					r->pre_start = cur_para;
+					r->pre_end = p;
+				}
 				r->line_start = p;
 				r->err_start = (size_t) (t - text) + rest;
 				r->err_end = (size_t) (t - text) + tn;
