@@ -13,7 +13,13 @@
 static void
 count(void *ctx, const bm_mail_recipient *r)
 {
-	(*(long *) ctx) += 1 + (r->verdict.reason & 1);
+	(*(long *) ctx) += 1 + (r->recipient.len == 0);	/* every record, and the optimizer cannot drop it */
+}
+
+static void
+count_plain(void *ctx, const bm_mail_recipient *r)
+{
+	(*(long *) ctx) += r != NULL;
 }
 
 int
@@ -67,7 +73,7 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	for (int i = 0; i < n; i++)
-		bm_mail_parse(p, msgs[i], lens[i], NULL, count, &records, NULL);
+		bm_mail_parse(p, msgs[i], lens[i], NULL, count_plain, &records, NULL);
 	printf("c_emails=%ld c_seconds=%.4f c_emails_per_s=%.0f c_records_per_pass=%ld peak_bytes=%zu\n",
 		   (long) rounds * n, secs, (double) rounds * n / secs, records, bm_mail_parser_peak_bytes(p));
 	bm_mail_parser_destroy(p);

@@ -2,7 +2,12 @@
  * mail_product.c — product names and bounce signs of mail_product.def, matched as case-insensitive
  * substrings of From, Subject, the report text, or field presence.  Must not allocate.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include "mail_product.h"
+
+#include <string.h>
 
 #include <stddef.h>
 
@@ -49,9 +54,8 @@ matches(const sign *s, const bm_hblock *h, bm_str from, bm_str subject, bm_str b
 		case BM_IN_SUBJECT:
 			return bm_str_icontains(subject, s->phrase);
 		case BM_IN_BODY:
-			if (body.len > BODY_WINDOW)
-				body.len = BODY_WINDOW;
-			return bm_str_icontains(body, s->phrase);
+			/* body is the lower-cased window (bm_product_detect) */
+			return body.len > 0 && memmem(body.ptr, body.len, s->phrase, strlen(s->phrase)) != NULL;
 		case BM_IN_FIELD:
 			return bm_hdr_get(h, s->phrase).ptr != NULL;
 	}
@@ -61,8 +65,13 @@ matches(const sign *s, const bm_hblock *h, bm_str from, bm_str subject, bm_str b
 const char *
 bm_product_detect(const bm_hblock *h, bm_str from, bm_str subject, bm_str body)
 {
+	char		low[BODY_WINDOW];
+	size_t		n = body.len < BODY_WINDOW ? body.len : BODY_WINDOW;
+
+	for (size_t i = 0; i < n; i++)
+		low[i] = (body.ptr[i] >= 'A' && body.ptr[i] <= 'Z') ? (char) (body.ptr[i] + 32) : body.ptr[i];
 	for (size_t i = 0; i < NELEM(products); i++)
-		if (matches(&products[i], h, from, subject, body))
+		if (matches(&products[i], h, from, subject, (bm_str) {low, n}))
 			return products[i].name;
 	return NULL;
 }

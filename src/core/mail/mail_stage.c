@@ -22,21 +22,64 @@ static const stage_phrase phrases[] = {
 #undef BM_STAGE
 };
 
+/*
+ * Phrases are searched by their first STAGE_KEY bytes: one memmem per distinct key (about 20 for the
+ * 55 phrases), the whole phrase only where its key occurs.  Keys are found once, on first use.
+ */
+#define STAGE_KEY 8
+#define NPHRASES (sizeof(phrases) / sizeof(phrases[0]))
+
+static int	key_of[NPHRASES];	/* index of the phrase whose prefix is this phrase's key */
+static bool keys_ready;
+
+static void
+build_keys(void)
+{
+	for (size_t i = 0; i < NPHRASES; i++)
+	{
+		size_t		kl = phrases[i].len < STAGE_KEY ? phrases[i].len : STAGE_KEY;
+
+		key_of[i] = (int) i;
+		for (size_t j = 0; j < i; j++)
+		{
+			size_t		jl = phrases[j].len < STAGE_KEY ? phrases[j].len : STAGE_KEY;
+
+			if (jl == kl && memcmp(phrases[i].text, phrases[j].text, kl) == 0)
+			{
+				key_of[i] = key_of[j];
+				break;
+			}
+		}
+	}
+	keys_ready = true;
+}
+
 bm_smtp_command
 bm_stage_find(const char *low, size_t len)
 {
 	bm_smtp_command best = BM_SMTP_NONE;
 	size_t		best_at = 0;
+	bool		key_found[NPHRASES];
 
 	if (low == NULL || len == 0)
 		return BM_SMTP_NONE;
-	for (size_t i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++)
+	if (!keys_ready)
+		build_keys();
+	for (size_t i = 0; i < NPHRASES; i++)
 	{
 		const char *p = low;
 		size_t		left = len;
 		const char *hit;
 		const char *last = NULL;
 
+		if (key_of[i] == (int) i)
+		{
+			size_t		kl = phrases[i].len < STAGE_KEY ? phrases[i].len : STAGE_KEY;
+
+			key_found[i] = len >= kl && memmem(low, len, phrases[i].text, kl) != NULL;
+		}
+		if (!key_found[key_of[i]])
+			continue;
 		while (left >= phrases[i].len && (hit = memmem(p, left, phrases[i].text, phrases[i].len)) != NULL)
 		{
 			last = hit;

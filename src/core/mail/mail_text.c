@@ -3,6 +3,9 @@
  * Sendmail-style transcripts, the start of the returned message.  Wording lives in mail_text.def.
  * Must not allocate per line, nor look past the returned message's header block.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include "mail_text.h"
 
 #include <string.h>
@@ -131,24 +134,13 @@ starts_with(const char *s, size_t n, const phrase *p)
 	return true;
 }
 
-/* Offset just past the lower-case phrase p in s[0..n) (case-insensitive), or 0 when absent. */
+/* Offset just past the lower-case phrase p in the lower-cased low[0..n), or 0 when absent. */
 static size_t
-find_phrase(const char *s, size_t n, const phrase *p)
+find_phrase(const char *low, size_t n, const phrase *p)
 {
-	if (n < p->len)
-		return 0;
-	for (size_t i = 0; i + p->len <= n; i++)
-	{
-		size_t		k = 0;
+	const char *hit = n >= p->len ? memmem(low, n, p->text, p->len) : NULL;
 
-		if (lower(s[i]) != p->text[0])
-			continue;
-		while (k < p->len && lower(s[i + k]) == p->text[k])
-			k++;
-		if (k == p->len)
-			return i + k;
-	}
-	return 0;
+	return hit ? (size_t) (hit - low) + p->len : 0;
 }
 
 /* The recipient record for the address (same address case-insensitively), added when new; NULL if full. */
@@ -190,7 +182,7 @@ rcpt_for(bm_arena *a, bm_text_report *out, int *cap, int max_rcpts, const char *
  * address bounds and the offset where the rest of the line (its error text) begins.
  */
 static bool
-recipient_line(const char *t, size_t n, size_t *as, size_t *ae, size_t *rest, bool *one_line)
+recipient_line(const char *t, const char *lt, size_t n, size_t *as, size_t *ae, size_t *rest, bool *one_line)
 {
 	size_t		i = 0;
 
@@ -234,9 +226,11 @@ recipient_line(const char *t, size_t n, size_t *as, size_t *ae, size_t *rest, bo
 		*rest = r;
 		return true;
 	}
+	if (memchr(t, '@', n) == NULL)
+		return false;
 	for (size_t k = 0; k < NELEM(anchors); k++)
 	{
-		size_t		after = find_phrase(t, n, &anchors[k]);
+		size_t		after = find_phrase(lt, n, &anchors[k]);
 
 		if (after > 0 && bm_text_find_address(t, n, after, as, ae) && *as <= after + 4)
 		{
@@ -321,9 +315,17 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 	size_t		cur_para = 0;	/* where the paragraph of cur starts (or the line after the previous anchor) */
 	size_t		last_anchor_end = 0;
 	bool		quoted;
+	char	   *low;
 
 	quoted = quoted_text(text, len);
 	memset(out, 0, sizeof(*out));
+	/* an ASCII-lower-cased copy, same offsets, for the phrase searches */
+	low = bm_arena_alloc(a, len + 1);
+	if (low == NULL)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		low[i] = lower(text[i]);
+	low[len] = '\0';
 	out->report_end = len;
 	out->original_header = BM_TEXT_NONE;
 	out->dsn_fields = BM_TEXT_NONE;
@@ -445,7 +447,7 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			continue;
 		}
 		{
-			size_t		w = find_phrase(t, tn, &(phrase) {"while talking to ", 17});
+			size_t		w = find_phrase(low + (t - text), tn, &(phrase) {"while talking to ", 17});
 
 			if (w > 0)
 			{
@@ -464,7 +466,7 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			}
 		}
 
-		if (recipient_line(t, tn, &as, &ae, &rest, &one_line))
+		if (recipient_line(t, low + (t - text), tn, &as, &ae, &rest, &one_line))
 		{
 			bm_text_rcpt *r = rcpt_for(a, out, &cap, max_rcpts, t + as, ae - as, &oom);
 
@@ -525,7 +527,7 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 
 	/* a delay warning? */
 	for (size_t k = 0; k < NELEM(delays) && !out->delayed; k++)
-		if (find_phrase(text, out->report_end, &delays[k]) > 0)
+		if (find_phrase(low, out->report_end, &delays[k]) > 0)
 			out->delayed = true;
 	return true;
 }
