@@ -1017,7 +1017,8 @@ ses_event(void *c, const bm_event *ev)
 		return;
 	r->recipient_original = field(p, ev->email_original.len ? ev->email_original : ev->email);
 	r->event_type = ev->type;
-	r->diagnostic = field(p, ev->diagnostic);
+	r->diagnostic = field(p, bm_dsn_typed_value(ev->diagnostic, &r->diagnostic_type));	/* "smtp; 550 ..." */
+	r->diagnostic_type = collapse(p, r->diagnostic_type, 32, true);
 	r->status = ev->status;
 	r->action = ev->type == BM_ET_BOUNCE ? (bm_str) {"failed", 6} : ev->type == BM_ET_DEFERRED
 		? (bm_str) {"delayed", 7} : ev->type == BM_ET_DELIVERED ? (bm_str) {"delivered", 9} : (bm_str) {"", 0};

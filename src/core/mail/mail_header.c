@@ -5,6 +5,7 @@
 #include "mail_header.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "mail_decode.h"
 
@@ -241,7 +242,7 @@ bm_hdr_parse(bm_arena *a, const char *msg, size_t len, size_t pos, int max_field
 static bool
 name_is(bm_str n, const char *name)
 {
-	return bm_str_ieq(n, name);
+	return n.len == strlen(name) && strncasecmp(n.ptr, name, n.len) == 0;
 }
 
 bm_str

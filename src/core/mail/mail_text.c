@@ -314,6 +314,9 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 	size_t		para_start = 0;
 	size_t		cur_para = 0;	/* where the paragraph of cur starts (or the line after the previous anchor) */
 	size_t		last_anchor_end = 0;
+	size_t		prev_para = 0,
+				prev_para_end = 0;	/* the last paragraph before the current one */
+	size_t		prev_anchor_end = 0;
 	bool		quoted;
 	char	   *low;
 
@@ -387,6 +390,11 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 		}
 		if (blank)
 		{
+			if (p > para_start)
+			{
+				prev_para = para_start;	/* the paragraph that just ended */
+				prev_para_end = p;
+			}
 			para_start = next;
 			if (cur != NULL && !follow)
 			{
@@ -482,6 +490,7 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			cur = r;
 			follow = false;
 			cur_para = para_start > last_anchor_end ? para_start : last_anchor_end;
+			prev_anchor_end = last_anchor_end;
 			last_anchor_end = next;
 			if (r != NULL && r->err_start == BM_TEXT_NONE)
 			{
@@ -492,6 +501,13 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 				{
 					r->pre_start = cur_para;
 					r->pre_end = p;
+				}
+				else if (p == cur_para && prev_para_end > prev_para && prev_para >= prev_anchor_end &&
+						 is_error_sentence(text + prev_para, prev_para_end - prev_para))
+				{
+					/* or the paragraph before, when it names no recipient itself */
+					r->pre_start = prev_para;
+					r->pre_end = prev_para_end;
 				}
 				r->line_start = p;
 				r->err_start = (size_t) (t - text) + rest;
@@ -519,7 +535,7 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 
 	for (int i = 0; i < out->n; i++)
 		if ((out->r[i].err_start == BM_TEXT_NONE || out->r[i].err_end <= out->r[i].err_start) &&
-			out->r[i].pre_end > out->r[i].pre_start)
+			out->r[i].reply.len == 0 && out->r[i].pre_end > out->r[i].pre_start)
 		{
 			out->r[i].err_start = out->r[i].pre_start;
 			out->r[i].err_end = out->r[i].pre_end;
