@@ -698,7 +698,10 @@ command_of(bm_mail_parser *p, bm_str diag, bm_str para, const bm_text_rcpt *t, c
 	}
 	if (c == BM_SMTP_NONE && t != NULL)
 		c = t->command;
-	if (c == BM_SMTP_NONE && tr != NULL)
+	/* a transcript error that names no recipient: the end of DATA concerns every recipient of the
+	 * transaction; an earlier stage only when the report has one recipient (else it may be another host's
+	 * conversation: Sendmail V5 "While talking to x:" blocks) */
+	if (c == BM_SMTP_NONE && tr != NULL && (tr->n <= 1 || tr->command == BM_SMTP_DATA))
 		c = tr->command;
 	return c;
 }
@@ -770,6 +773,26 @@ status_comment(bm_str st)
 	return bm_str_trim((bm_str) {o + 1, (size_t) (c - 1 - o - 1)});
 }
 
+/* A multi-line transcript reply without its "<<< " line marks. */
+static bm_str
+without_transcript_marks(bm_mail_parser *p, bm_str s)
+{
+	char	   *out = palloc(p, s.len + 1);
+	size_t		o = 0;
+
+	if (out == NULL)
+		return s;
+	for (size_t i = 0; i < s.len; i++)
+	{
+		if ((i == 0 || s.ptr[i - 1] == '\n') && s.len - i >= 4 && memcmp(s.ptr + i, "<<< ", 4) == 0)
+			i += 3;
+		else
+			out[o++] = s.ptr[i];
+	}
+	out[o] = '\0';
+	return (bm_str) {out, o};
+}
+
 /* DSN records (RFC 3464): from message/delivery-status parts, else from DSN fields in the text. */
 static void
 read_dsn(bm_mail_parser *p, msg_view *v)
@@ -831,6 +854,14 @@ read_dsn(bm_mail_parser *p, msg_view *v)
 		para = text_error(v, t);
 		r->action = collapse(p, d->action, 32, true);
 		r->diagnostic = d->diagnostic;
+		{
+			/* Sendmail keeps the first line of a multi-line reply in Diagnostic-Code; its transcript has all */
+			bm_str		full = t != NULL && t->reply.len > 0 ? t->reply : dsn.n == 1 ? v->tr.reply : BM_STR_NULL;
+
+			if (full.len > d->diagnostic.len && d->diagnostic.len >= 3 && memchr(full.ptr, '\n', full.len) &&
+				memcmp(full.ptr, bm_str_trim(d->diagnostic).ptr, 3) == 0)
+				r->diagnostic = without_transcript_marks(p, full);
+		}
 		r->diagnostic_type = collapse(p, d->diagnostic_type, 32, true);
 		if (r->diagnostic.len == 0)
 			r->diagnostic = para.len > 0 ? para : t != NULL && t->reply.len > 0 ? t->reply : v->tr.reply;

@@ -317,6 +317,7 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 	size_t		prev_para = 0,
 				prev_para_end = 0;	/* the last paragraph before the current one */
 	size_t		prev_anchor_end = 0;
+	bm_str	   *last_reply = NULL;	/* a transcript reply that announced more lines ("550-...") */
 	bool		quoted;
 	char	   *low;
 
@@ -407,6 +408,9 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			continue;
 		}
 
+		if (!(tn > 4 && memcmp(t, "<<< ", 4) == 0))
+			last_reply = NULL;
+
 		/* DSN fields written into the text */
 		if (out->dsn_fields == BM_TEXT_NONE &&
 			(bm_str_iprefix((bm_str) {t, tn}, "final-recipient:") ||
@@ -429,11 +433,25 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 		}
 		if (tn > 4 && memcmp(t, "<<< ", 4) == 0)
 		{
+			if (last_reply != NULL && is_reply_line(t + 4, tn - 4) &&
+				memcmp(t + 4, last_reply->ptr, 3) == 0)
+			{
+				/* "<<< 550-5.7.1 ..." then "<<< 550 5.7.1 ...": one multi-line reply */
+				last_reply->len = (size_t) (t + tn - last_reply->ptr);
+				if (t[7] != '-')
+					last_reply = NULL;
+				p = next;
+				continue;
+			}
+			last_reply = NULL;
 			if (is_reply_line(t + 4, tn - 4))
 			{
 				bm_text_rcpt *r = NULL;
 
-				if (bm_text_find_address(t, tn, 4, &as, &ae))
+				/* an address in a reply to MAIL FROM / HELO is the sender's or the host's: the error then
+				 * concerns every recipient (report level) */
+				if ((last_cmd == BM_SMTP_RCPT || last_cmd == BM_SMTP_DATA || last_cmd == BM_SMTP_NONE) &&
+					bm_text_find_address(t, tn, 4, &as, &ae))
 					r = rcpt_for(a, out, &cap, max_rcpts, t + as, ae - as, &oom);
 				else if (last_cmd == BM_SMTP_RCPT && rcpt_ae > rcpt_as)
 					r = rcpt_for(a, out, &cap, max_rcpts, text + rcpt_as, rcpt_ae - rcpt_as, &oom);
@@ -441,11 +459,15 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 				{
 					r->command = last_cmd;
 					r->reply = (bm_str) {t + 4, tn - 4};
+					if (t[7] == '-')
+						last_reply = &r->reply;
 				}
 				else if (!oom && out->reply.ptr == NULL)
 				{
 					out->command = last_cmd;
 					out->reply = (bm_str) {t + 4, tn - 4};
+					if (t[7] == '-')
+						last_reply = &out->reply;
 				}
 				if (oom)
 					return false;

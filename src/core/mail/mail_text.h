@@ -25,7 +25,8 @@ typedef struct bm_text_rcpt
 	size_t		pre_start;		/* a sentence just before the line naming it (used when nothing follows) */
 	size_t		pre_end;
 	bm_smtp_command command;	/* from a transcript (">>> RCPT To:" before "<<< 550 ...") */
-	bm_str		reply;			/* the transcript's reply line for it ("550 5.1.1 <x>... User unknown") */
+	bm_str		reply;			/* the transcript's reply for it ("550 5.1.1 <x>... User unknown"); a
+								 * multi-line reply spans its "<<< " lines */
 } bm_text_rcpt;
 
 typedef struct bm_text_report
