@@ -135,3 +135,24 @@ fuzz-long: $(FUZZ_BINS)
 	scripts/fuzz.sh long $(FUZZ_RUNS) $(FUZZ_BINS)
 
 .PHONY: unit fuzz fuzz-build fuzz-long
+
+# ---- bounce emails (src/core/mail): accuracy harness and benchmark driver ----------------------------------
+# make email-accuracy   parses the 591 Sisimai corpus emails, prints found / hard-soft / reason agreement,
+#                       writes build/accuracy/email_disagreements.tsv, fails below the gates (see the script)
+# make email-bench      builds build/email/email_bench (bench/email.sh runs it beside Sisimai)
+EMAIL_TOOLS = build/email/email_accuracy build/email/email_bench
+
+build/email/email_accuracy: test/accuracy/email_accuracy.c $(CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(UNIT_CC) $(UNIT_CFLAGS) $< $(CORE_OBJS) -o $@ $(DEP_LIBS)
+
+build/email/email_bench: bench/email_bench.c $(CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(UNIT_CC) $(UNIT_CFLAGS) $< $(CORE_OBJS) -o $@ $(DEP_LIBS)
+
+email-accuracy: build/email/email_accuracy
+	scripts/email_accuracy.sh
+
+email-bench: build/email/email_bench
+
+.PHONY: email-accuracy email-bench

@@ -324,6 +324,45 @@ is_final_reason(bm_reason r)
 void
 bm_classify(const char *text, size_t len, int reply_code, bm_status status, bm_verdict *out)
 {
+	bm_classify_ex(text, len, reply_code, status, NULL, out);
+}
+
+/* The stage bit (BM_CTX_*) of a known SMTP command; 0 for RCPT (the recipient stage) and unknown. */
+static int
+command_stage(bm_smtp_command cmd)
+{
+	switch (cmd)
+	{
+		case BM_SMTP_CONNECT:
+		case BM_SMTP_HELO:
+		case BM_SMTP_EHLO:
+			return BM_CTX_CONN;
+		case BM_SMTP_MAIL:
+			return BM_CTX_MAIL;
+		case BM_SMTP_DATA:
+		case BM_SMTP_BDAT:
+			return BM_CTX_DATA;
+		default:
+			return 0;
+	}
+}
+
+const char *
+bm_smtp_command_name(bm_smtp_command cmd)
+{
+	static const char *const names[BM_SMTP_COMMAND_COUNT] = {
+		NULL, "CONNECT", "HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT"
+	};
+
+	return (unsigned) cmd < BM_SMTP_COMMAND_COUNT ? names[cmd] : NULL;
+}
+
+void
+bm_classify_ex(const char *text, size_t len, int reply_code, bm_status status, const bm_classify_ctx *ctx,
+			   bm_verdict *out)
+{
+	bool		known_stage = ctx != NULL && ctx->command != BM_SMTP_NONE &&
+		(unsigned) ctx->command < BM_SMTP_COMMAND_COUNT;
 	bm_reply	r;
 	bm_pm_result m;
 	bm_reason	st_reason;
@@ -393,8 +432,8 @@ bm_classify(const char *text, size_t len, int reply_code, bm_status status, bm_v
 		out->evidence = BM_EV_NONE;
 	}
 
-	/* 7. the SMTP stage */
-	if (m.mask != 0 && !is_final_reason(out->reason))
+	/* 7. the SMTP stage: the caller's command when known, else the markers in the text */
+	if ((known_stage || m.mask != 0) && !is_final_reason(out->reason))
 	{
 		int			want = 0;
 		uint32_t	bits = m.mask;
@@ -404,21 +443,26 @@ bm_classify(const char *text, size_t len, int reply_code, bm_status status, bm_v
 			(out->evidence == BM_EV_STATUS && st_spec <= BM_SPEC_GENERIC) ||
 			out->evidence == BM_EV_REPLY_CODE ||
 			out->reason == BM_R_ON_HOLD || out->reason == BM_R_UNDEFINED || out->reason == BM_R_EXPIRED;
-		for (int b = 0; bits != 0; b++, bits >>= 1)
-			if (bits & 1u)
-				want |= patterns[context_pattern(b)].context;
+		if (known_stage)
+			want = command_stage(ctx->command);
+		else
+			for (int b = 0; bits != 0; b++, bits >>= 1)
+				if (bits & 1u)
+					want |= patterns[context_pattern(b)].context;
 		if ((want & BM_CTX_CONN) && (weak || is_address_reason(out->reason)))
 			want = BM_CTX_CONN, stage_reason = BM_R_BLOCKED;
 		else if ((want & BM_CTX_MAIL) && (weak || is_address_reason(out->reason)))
 			want = BM_CTX_MAIL, stage_reason = BM_R_SENDER_REJECTED;
 		else if ((want & BM_CTX_DATA) && out->reason == BM_R_USER_UNKNOWN &&
-				 !(out->evidence == BM_EV_STATUS && st_spec >= BM_SPEC_SPECIFIC))
+				 !(out->evidence == BM_EV_STATUS && st_spec >= BM_SPEC_SPECIFIC) &&
+				 !(known_stage && out->evidence == BM_EV_TEXT && strength >= BM_STRONG))
 			want = BM_CTX_DATA, stage_reason = BM_R_FILTERED;
 		else
 			want = 0;
 		if (want != 0)
 		{
-			bits = m.mask;
+			out->pattern_id = -1;
+			bits = known_stage ? 0 : m.mask;
 			for (int b = 0; bits != 0; b++, bits >>= 1)
 			{
 				int			id = context_pattern(b);

@@ -66,6 +66,42 @@ typedef struct bm_verdict
  */
 void		bm_classify(const char *text, size_t len, int reply_code, bm_status status, bm_verdict *out);
 
+/* The SMTP command a reply answered (a bounce email's transcript or DSN says it; a bare diagnostic rarely). */
+typedef enum bm_smtp_command
+{
+	BM_SMTP_NONE = 0,			/* not known */
+	BM_SMTP_CONNECT,			/* the greeting, before any command */
+	BM_SMTP_HELO,
+	BM_SMTP_EHLO,
+	BM_SMTP_MAIL,				/* MAIL FROM */
+	BM_SMTP_RCPT,				/* RCPT TO */
+	BM_SMTP_DATA,				/* DATA or the end of the data (".") */
+	BM_SMTP_BDAT,
+	BM_SMTP_COMMAND_COUNT
+} bm_smtp_command;
+
+/* "CONNECT", "HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT"; NULL for BM_SMTP_NONE. */
+const char *bm_smtp_command_name(bm_smtp_command cmd);
+
+/* What a bounce email says beyond the diagnostic (all optional: zero means unknown). */
+typedef struct bm_classify_ctx
+{
+	bm_smtp_command command;	/* the command the reply answered */
+} bm_classify_ctx;
+
+/*
+ * bm_classify with context.  A known command replaces the stage markers of the text: at CONNECT/HELO/EHLO
+ * an address or weak verdict becomes blocked, at MAIL sender_rejected (no recipient is known yet), and a
+ * user_unknown answered after DATA/BDAT becomes filtered (the mailbox was accepted at RCPT; a content
+ * filter refused) -- unless a specific status (X.1.1) or a provider's unambiguous sentence (a STRONG
+ * phrase: Yahoo's "This user doesn't have a yahoo.com account") decided it: with pipelining an MTA
+ * reads the RCPT reply after sending DATA, so a real unknown user stays hard.  At RCPT, or with no
+ * command, the text decides as in bm_classify.
+ * ctx NULL (or all zero) gives exactly bm_classify's verdict.
+ */
+void		bm_classify_ex(const char *text, size_t len, int reply_code, bm_status status,
+						   const bm_classify_ctx *ctx, bm_verdict *out);
+
 /* Class for a reason, refined by the status/reply class: any 4xx code or 4.x.x status makes it soft. */
 bm_bounce_class bm_reason_class(bm_reason reason, int reply_code, bm_status status);
 

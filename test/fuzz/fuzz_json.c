@@ -12,47 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzzutil.h"
+
 #include "providers/json.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int
-utf8_ok(const unsigned char *p, size_t n)
-{
-	size_t		i = 0;
-
-	while (i < n)
-	{
-		unsigned char c = p[i];
-		size_t		k;
-
-		if (c < 0x80)
-		{
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			k = 2;
-		else if (c >= 0xe0 && c <= 0xef)
-			k = 3;
-		else if (c >= 0xf0 && c <= 0xf4)
-			k = 4;
-		else
-			return 0;
-		if (i + k > n)
-			return 0;
-		for (size_t j = 1; j < k; j++)
-		{
-			if ((p[i + j] & 0xc0) != 0x80)
-				return 0;
-		}
-		if ((c == 0xe0 && p[i + 1] < 0xa0) || (c == 0xed && p[i + 1] > 0x9f) ||
-			(c == 0xf0 && p[i + 1] < 0x90) || (c == 0xf4 && p[i + 1] > 0x8f))
-			return 0;
-		i += k;
-	}
-	return 1;
-}
 
 static int
 number_ok(const bj_node *n)
@@ -170,7 +134,7 @@ check_tree(bj_doc *d, bj_ref root, const char *text, size_t size, size_t start, 
 		}
 		if (x->type == BJ_STRING)
 		{
-			if (x->str == NULL || !utf8_ok((const unsigned char *) x->str, x->len) ||
+			if (x->str == NULL || !fuzz_utf8_ok((const unsigned char *) x->str, x->len) ||
 				((memchr(x->str, '\0', x->len) != NULL) != ((x->flags & BJ_F_HAS_NUL) != 0)))
 				abort();
 		}

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzzutil.h"
+
 #include "payload.h"
 #include "timefmt.h"
 
@@ -23,45 +25,6 @@ typedef struct counts
 	uint64_t	sum;			/* keeps the byte reads from being optimized away */
 } counts;
 
-/* Valid UTF-8 (every string handed out comes from validated JSON). */
-static int
-utf8_ok(const unsigned char *p, size_t n)
-{
-	size_t		i = 0;
-
-	while (i < n)
-	{
-		unsigned char c = p[i];
-		size_t		k;
-
-		if (c < 0x80)
-		{
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			k = 2;
-		else if (c >= 0xe0 && c <= 0xef)
-			k = 3;
-		else if (c >= 0xf0 && c <= 0xf4)
-			k = 4;
-		else
-			return 0;
-		if (i + k > n)
-			return 0;
-		for (size_t j = 1; j < k; j++)
-		{
-			if ((p[i + j] & 0xc0) != 0x80)
-				return 0;
-		}
-		if ((c == 0xe0 && p[i + 1] < 0xa0) || (c == 0xed && p[i + 1] > 0x9f) ||
-			(c == 0xf0 && p[i + 1] < 0x90) || (c == 0xf4 && p[i + 1] > 0x8f))
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
 static void
 touch(counts *c, bm_str s)
 {
@@ -73,7 +36,7 @@ touch(counts *c, bm_str s)
 	}
 	for (size_t i = 0; i < s.len; i++)
 		c->sum += (unsigned char) s.ptr[i];
-	if (!utf8_ok((const unsigned char *) s.ptr, s.len))
+	if (!fuzz_utf8_ok((const unsigned char *) s.ptr, s.len))
 		abort();
 }
 
