@@ -1,0 +1,102 @@
+/*
+ * webhook_sig.h — webhook signature verification for SendGrid (ECDSA P-256), Mailgun (HMAC-SHA256),
+ * Mandrill (HMAC-SHA1) and Amazon SNS (SHA1/SHA256withRSA with an X.509 chain), on OpenSSL's libcrypto.
+ * Pure C, no PostgreSQL headers, no clock reads, no network: the caller extracts the header values,
+ * fetches SNS certificates and passes the current time.  Implementation in src/core/sig/.
+ *
+ * Every verifier returns a bm_sig_result and fills a bm_sig_info.  Messages never contain key, secret or
+ * input bytes (only field names, lengths and OpenSSL's static reason texts), so they may be logged.
+ * Checks run in this order: inputs (MALFORMED, BAD_CERT_URL, UNSUPPORTED_VERSION, TOPIC_NOT_ALLOWED), then
+ * certificate (CERT_INVALID), then the signature (INVALID), and only for an authentic message the time
+ * window (STALE): STALE therefore means "genuine but too old or too far ahead", i.e. a likely replay.
+ * Every comparison of secret-derived bytes is constant-time (CRYPTO_memcmp).  No function keeps libcrypto
+ * errors on the thread's error queue (the backend's own TLS code reads that queue).
+ */
+#ifndef BM_WEBHOOK_SIG_H
+#define BM_WEBHOOK_SIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+/* Header names the SQL layer extracts (HTTP header names are case-insensitive: match them so). */
+#define BM_SIG_SENDGRID_SIGNATURE_HEADER	"X-Twilio-Email-Event-Webhook-Signature"
+#define BM_SIG_SENDGRID_TIMESTAMP_HEADER	"X-Twilio-Email-Event-Webhook-Timestamp"
+#define BM_SIG_MANDRILL_SIGNATURE_HEADER	"X-Mandrill-Signature"
+
+/* The system CA bundle on Debian/Ubuntu (pass it to bm_sns_trust_create explicitly). */
+#define BM_SIG_DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+
+typedef enum bm_sig_result
+{
+	BM_SIG_VALID = 0,
+	BM_SIG_INVALID,				/* the signature does not match: wrong key, altered body or header */
+	BM_SIG_STALE,				/* authentic, but the signed timestamp is outside the allowed window */
+	BM_SIG_MALFORMED,			/* an input is missing or unusable: info->field, info->message */
+	BM_SIG_BAD_CERT_URL,		/* SNS: SigningCertURL or SubscribeURL breaks the scheme/host/path rule */
+	BM_SIG_TOPIC_NOT_ALLOWED,	/* SNS: TopicArn is not in the allowed list */
+	BM_SIG_CERT_INVALID,		/* SNS: certificate unreadable, chain not trusted, expired, or not SNS's */
+	BM_SIG_UNSUPPORTED_VERSION, /* SNS: SignatureVersion other than "1" and "2" */
+	BM_SIG_ERROR,				/* out of memory or an unexpected libcrypto failure (not the sender's fault) */
+	BM_SIG_RESULT_COUNT
+} bm_sig_result;
+
+#define BM_SIG_NO_TIME		INT64_MIN	/* bm_sig_info.timestamp when there is none */
+#define BM_SIG_TOKEN_MAX	256			/* longest Mailgun token accepted */
+
+typedef struct bm_sig_info
+{
+	bm_sig_result result;		/* the value returned */
+	const char *field;			/* the input concerned ("X-Mandrill-Signature", "signature.token",
+								 * "SigningCertURL", "webhook key", ...); "" when none.  Static text. */
+	char		message[192];	/* a sentence for the user; "" for VALID */
+	int64_t		timestamp;		/* the signed timestamp in unix seconds once parsed, else BM_SIG_NO_TIME */
+	char		token[BM_SIG_TOKEN_MAX + 1];	/* Mailgun: the signed token, NUL-terminated, once parsed (keep
+												 * it to refuse a replay); "" otherwise */
+} bm_sig_info;
+
+/* "valid", "invalid", "stale", "malformed", "bad_cert_url", "topic_not_allowed", "cert_invalid",
+ * "unsupported_version", "error"; NULL for an unknown value. */
+const char *bm_sig_result_name(bm_sig_result r);
+
+/*
+ * Time windows: now is the caller's current time in unix seconds; a signed timestamp t is STALE when
+ * |now - t| > max_skew.  max_skew <= 0 disables the check.
+ */
+
+/*
+ * SendGrid Event Webhook (signed): ECDSA P-256 with SHA-256 over timestamp ‖ body.
+ *   body       the raw request body, byte for byte (a re-serialized JSON body does not verify)
+ *   signature  X-Twilio-Email-Event-Webhook-Signature: base64 of the DER ECDSA signature
+ *   timestamp  X-Twilio-Email-Event-Webhook-Timestamp: unix seconds, digits only
+ *   public_key the verification key from SendGrid's settings: base64 of the DER SubjectPublicKeyInfo
+ *              (a "-----BEGIN PUBLIC KEY-----" PEM block is accepted too); must be a P-256 key
+ * Header values may carry surrounding spaces/tabs; a ptr of NULL means "header missing".
+ */
+bm_sig_result bm_sig_sendgrid(bm_str body, bm_str signature, bm_str timestamp, bm_str public_key,
+							  int64_t now, int64_t max_skew, bm_sig_info *info);
+
+/*
+ * Mailgun webhook (JSON body {"signature": {"timestamp", "token", "signature"}, "event-data": ...}):
+ * HMAC-SHA256 keyed with the webhook signing key over timestamp ‖ token, as lowercase hex (either case is
+ * accepted).  info->token receives the token once it has been read (also on INVALID/STALE): the caller
+ * keeps the tokens of accepted webhooks and refuses one it has seen (Mailgun's replay advice).
+ */
+bm_sig_result bm_sig_mailgun(bm_str body, bm_str signing_key, int64_t now, int64_t max_skew,
+							 bm_sig_info *info);
+/* The same check on the three values already extracted (e.g. from a legacy form-encoded webhook). */
+bm_sig_result bm_sig_mailgun_fields(bm_str timestamp, bm_str token, bm_str signature, bm_str signing_key,
+									int64_t now, int64_t max_skew, bm_sig_info *info);
+
+/*
+ * Mandrill (Mailchimp Transactional): X-Mandrill-Signature = base64(HMAC-SHA1(webhook key, data)) where
+ * data = the webhook URL exactly as configured in Mandrill ‖ for each POST field sorted by name (byte
+ * order): name ‖ value, both percent-decoded.  body is the raw application/x-www-form-urlencoded body.
+ * A field name that occurs twice is MALFORMED (so the field the ingestion reads is the one verified).
+ */
+bm_sig_result bm_sig_mandrill(bm_str body, bm_str signature, bm_str webhook_url, bm_str webhook_key,
+							  bm_sig_info *info);
+
+#endif							/* BM_WEBHOOK_SIG_H */
