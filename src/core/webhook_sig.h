@@ -99,4 +99,106 @@ bm_sig_result bm_sig_mailgun_fields(bm_str timestamp, bm_str token, bm_str signa
 bm_sig_result bm_sig_mandrill(bm_str body, bm_str signature, bm_str webhook_url, bm_str webhook_key,
 							  bm_sig_info *info);
 
+/* ---- Amazon SNS ------------------------------------------------------------------------------------ */
+
+/*
+ * The URL rules.  SigningCertURL: https only, host exactly sns.<region>.amazonaws.com (or
+ * sns.cn-<...>.amazonaws.com.cn for the China regions), region [a-z]{2}(-gov)?-[a-z]{1,16}-[0-9]{1,2}, lower
+ * case, no user info, no port but :443, path of [A-Za-z0-9._-] segments ending in ".pem", no query, no
+ * fragment.  SubscribeURL: the same scheme and host rule, path "/", a query carrying
+ * Action=ConfirmSubscription, no fragment.  BM_SIG_VALID or BM_SIG_BAD_CERT_URL.
+ */
+bm_sig_result bm_sns_check_cert_url(bm_str url, bm_sig_info *info);
+bm_sig_result bm_sns_check_subscribe_url(bm_str url, bm_sig_info *info);
+
+/* A parsed SNS HTTP(S) message (Notification, SubscriptionConfirmation, UnsubscribeConfirmation). */
+typedef struct bm_sns_msg bm_sns_msg;
+
+/* Its members (decoded JSON strings; ptr NULL when absent).  Valid until bm_sns_msg_free. */
+typedef struct bm_sns_fields
+{
+	bm_str		type;
+	bm_str		message_id;
+	bm_str		topic_arn;
+	bm_str		subject;
+	bm_str		message;
+	bm_str		timestamp;
+	bm_str		signature_version;
+	bm_str		signature;
+	bm_str		signing_cert_url;
+	bm_str		subscribe_url;
+	bm_str		token;
+	bm_str		unsubscribe_url;
+} bm_sns_fields;
+
+typedef struct bm_sns_policy
+{
+	const bm_str *topics;		/* allowed TopicArn values (exact match); NULL or ntopics 0: any topic */
+	size_t		ntopics;
+	int64_t		max_skew;		/* seconds between Timestamp and now; <= 0: not checked.  SNS retries a
+								 * delivery for up to an hour by default, so keep it above that. */
+} bm_sns_policy;
+
+/*
+ * Step 1, before any certificate is fetched: parses the body (the JSON POSTed by SNS), checks that the
+ * members needed for the message type are strings, SignatureVersion (UNSUPPORTED_VERSION), the Signature's
+ * base64, SigningCertURL and, for confirmations, SubscribeURL (BAD_CERT_URL), and the TopicArn against
+ * policy (may be NULL).  On VALID *out is the message (free with bm_sns_msg_free), else NULL.
+ */
+bm_sig_result bm_sns_parse(bm_str body, const bm_sns_policy *policy, bm_sns_msg **out, bm_sig_info *info);
+const bm_sns_fields *bm_sns_msg_fields(const bm_sns_msg *msg);
+/* The string to sign ("Message\n<value>\nMessageId\n...Type\n<value>\n") as AWS documents it. */
+bm_str		bm_sns_msg_string_to_sign(const bm_sns_msg *msg);
+void		bm_sns_msg_free(bm_sns_msg *msg);	/* NULL is a no-op */
+
+/*
+ * What certificates are trusted: an X509_STORE plus certificates offered as untrusted intermediates.
+ * Create it once per session and reuse it (loading the system bundle takes milliseconds).
+ *   ca_file        a PEM bundle of trust anchors (BM_SIG_DEFAULT_CA_FILE), or NULL
+ *   ca_pem         more trust anchors as PEM text (ptr NULL: none)
+ *   intermediates  PEM certificates that may complete a chain but are not trusted themselves (ptr NULL:
+ *                  none).  SNS serves the signing certificate alone: its issuing CA (for the 2025/26
+ *                  certificates "Amazon RSA 2048 M01", named in the certificate's Authority Information
+ *                  Access) is not in the system bundle, so the caller must supply it here or the chain
+ *                  cannot be built.
+ *   flags          BM_SNS_TRUST_PARTIAL_CHAIN: a chain may end at any certificate of the store, not only a
+ *                  self-signed root (to pin an intermediate or a leaf)
+ * MALFORMED when a file or PEM cannot be read or no trust anchor results; ERROR when out of memory.
+ */
+#define BM_SNS_TRUST_PARTIAL_CHAIN 0x01
+
+typedef struct bm_sns_trust bm_sns_trust;
+
+bm_sig_result bm_sns_trust_create(const char *ca_file, bm_str ca_pem, bm_str intermediates,
+								  unsigned flags, bm_sns_trust **out, bm_sig_info *info);
+void		bm_sns_trust_free(bm_sns_trust *trust);		/* NULL is a no-op */
+
+/*
+ * Step 2: a certificate fetched from cert_url (the message's SigningCertURL), parsed and checked once, as
+ * a handle the caller may cache per URL.  Checks: cert_url rule (BAD_CERT_URL); the first PEM certificate
+ * is the signing certificate (further ones count as untrusted intermediates); the chain to a trust anchor
+ * at time now, purpose TLS server (X509_verify_cert); not a CA; names the SNS service (subject
+ * alternative name, or common name without one, no wildcards): the cert_url host, sns.amazonaws.com,
+ * sns-signing.<region>.<domain>, sns-<region>.<domain> or sns.<domain> (what AWS's SDKs expect per region);
+ * an RSA key of at least 2048 bits.  Failures are CERT_INVALID with OpenSSL's reason when it has one.
+ * No revocation check (CRL/OCSP), as in AWS's own validators.
+ */
+typedef struct bm_sns_cert bm_sns_cert;
+
+bm_sig_result bm_sns_cert_load(const bm_sns_trust *trust, bm_str cert_url, bm_str pem, int64_t now,
+							   bm_sns_cert **out, bm_sig_info *info);
+void		bm_sns_cert_free(bm_sns_cert *cert);	/* NULL is a no-op */
+
+/*
+ * Step 3: the message's signature with the certificate's key (SignatureVersion 1: SHA1withRSA, 2:
+ * SHA256withRSA, PKCS#1 v1.5).  CERT_INVALID when cert was loaded for another SigningCertURL or is not
+ * valid at now (a cached handle can expire); INVALID on a mismatch; then STALE per policy->max_skew.
+ */
+bm_sig_result bm_sns_verify(const bm_sns_msg *msg, const bm_sns_cert *cert, const bm_sns_policy *policy,
+							int64_t now, bm_sig_info *info);
+
+/* Steps 1 to 3 in one call, for a caller without a certificate cache. */
+bm_sig_result bm_sig_sns(bm_str body, bm_str cert_pem, const bm_sns_trust *trust,
+						 const bm_sns_policy *policy, int64_t now, bm_sig_info *info);
+
 #endif							/* BM_WEBHOOK_SIG_H */
