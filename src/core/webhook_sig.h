@@ -11,6 +11,12 @@
  * window (STALE): STALE therefore means "genuine but too old or too far ahead", i.e. a likely replay.
  * Every comparison of secret-derived bytes is constant-time (CRYPTO_memcmp).  No function keeps libcrypto
  * errors on the thread's error queue (the backend's own TLS code reads that queue).
+ *
+ * Left to the caller (the SQL layer): finding header values case-insensitively (HTTP names are); passing
+ * the body exactly as received; remembering Mailgun tokens (info->token) and refusing one seen within the
+ * window; fetching SNS certificates (only after bm_sns_parse accepted the URL; https, no redirects, a size
+ * limit) and the issuing intermediate; caching the bm_sns_trust per session and bm_sns_cert handles per
+ * SigningCertURL; keeping secrets out of its own errors and logs.
  */
 #ifndef BM_WEBHOOK_SIG_H
 #define BM_WEBHOOK_SIG_H
