@@ -15,8 +15,9 @@
  * Left to the caller (the SQL layer): finding header values case-insensitively (HTTP names are); passing
  * the body exactly as received; remembering Mailgun tokens (info->token) and refusing one seen within the
  * window; fetching SNS certificates (only after bm_sns_parse accepted the URL; https, no redirects, a size
- * limit) and the issuing intermediate; caching the bm_sns_trust per session and bm_sns_cert handles per
- * SigningCertURL; keeping secrets out of its own errors and logs.
+ * limit) and the issuing intermediate (bm_sns_cert_issuer_url, bm_sns_trust_add_intermediate), or
+ * shipping it; caching the bm_sns_trust per session and bm_sns_cert handles per SigningCertURL; keeping
+ * secrets out of its own errors and logs.
  */
 #ifndef BM_WEBHOOK_SIG_H
 #define BM_WEBHOOK_SIG_H
@@ -178,6 +179,18 @@ typedef struct bm_sns_trust bm_sns_trust;
 bm_sig_result bm_sns_trust_create(const char *ca_file, bm_str ca_pem, bm_str intermediates,
 								  unsigned flags, bm_sns_trust **out, bm_sig_info *info);
 void		bm_sns_trust_free(bm_sns_trust *trust);		/* NULL is a no-op */
+
+/*
+ * Where the issuer of a fetched signing certificate can be fetched from, to complete the chain: the
+ * certificate's Authority Information Access "CA Issuers" URL, accepted only on Amazon Trust Services'
+ * hosts (http or https://crt.<name>.amazontrust.com/<file>.cer or .crt, nothing else), written with its
+ * NUL into buf.  The file there is a DER certificate; plain http is fine, since the chain check decides
+ * whether it is trusted.  VALID, CERT_INVALID (no such URL), ERROR.
+ */
+bm_sig_result bm_sns_cert_issuer_url(bm_str pem, char *buf, size_t bufsize, bm_sig_info *info);
+
+/* Adds certificates (one DER certificate, or PEM text) to the trust's untrusted intermediates. */
+bm_sig_result bm_sns_trust_add_intermediate(bm_sns_trust *trust, bm_str cert, bm_sig_info *info);
 
 /*
  * Step 2: a certificate fetched from cert_url (the message's SigningCertURL), parsed and checked once, as

@@ -122,7 +122,7 @@ run_sns(bm_str body, bm_str pem, bm_str topic)
 	bm_sns_msg_free(msg);
 }
 
-/* A certificate file and a trust built from fuzzed PEM text. */
+/* A certificate file, its issuer URL, and a trust built from fuzzed PEM (and DER) text. */
 static void
 run_cert(bm_str pem, bm_str url, bm_str ca_pem)
 {
@@ -130,17 +130,27 @@ run_cert(bm_str pem, bm_str url, bm_str ca_pem)
 	bm_sns_trust *t = NULL;
 	bm_sig_info info;
 	bm_sig_result r;
+	char		issuer[256];
 
 	r = bm_sns_cert_load(trust, url.len ? url : (bm_str) {"https://sns.us-east-1.amazonaws.com/x.pem", 41}, pem,
 						 FUZZ_NOW, &cert, &info);
 	check(r, &info);
 	bm_sns_cert_free(cert);
+	r = bm_sns_cert_issuer_url(pem, issuer, sizeof(issuer), &info);
+	check(r, &info);
+	if (r == BM_SIG_VALID && strncmp(issuer, "http", 4) != 0)
+		__builtin_trap();
 	if (ca_pem.len > 0)
 	{
 		r = bm_sns_trust_create(NULL, ca_pem, pem, BM_SNS_TRUST_PARTIAL_CHAIN, &t, &info);
 		check(r, &info);
 		if ((r == BM_SIG_VALID) != (t != NULL))
 			__builtin_trap();
+		if (t != NULL)
+		{
+			r = bm_sns_trust_add_intermediate(t, url, &info);	/* DER or PEM */
+			check(r, &info);
+		}
 		bm_sns_trust_free(t);
 	}
 }

@@ -650,3 +650,66 @@ TEST(sig_sns_trust_errors)
 	CHECK_STR(bm_sig_result_name(BM_SIG_BAD_CERT_URL), "bad_cert_url");
 	CHECK(bm_sig_result_name(BM_SIG_RESULT_COUNT) == NULL);
 }
+
+TEST(sig_sns_issuer_url_and_der_intermediate)
+{
+	/* the real certificate names its issuer on Amazon Trust Services; fetched there (DER), it completes
+	 * the chain of a trust created without intermediates */
+	bm_str		real = file_str(REAL_CERT);
+	bm_str		old = file_str(CERT_2022);
+	bm_str		leaf = file_str(SIGN_DIR "leaf.pem");
+	bm_str		m01 = file_str(REAL_DIR "amazon_rsa_2048_m01.pem");
+	bm_str		body = file_str(REAL_DIR "notification_v2.json");
+	char		url[256];
+	bm_sns_trust *t = NULL;
+	bm_sig_info info;
+	FILE	   *bundle = fopen(BM_SIG_DEFAULT_CA_FILE, "r");
+
+	CHECK_SIG(bm_sns_cert_issuer_url(real, url, sizeof(url), &info), &info, BM_SIG_VALID);
+	CHECK_STR(url, "http://crt.r2m01.amazontrust.com/r2m01.cer");
+	CHECK_SIG(bm_sns_cert_issuer_url(old, url, sizeof(url), &info), &info, BM_SIG_VALID);
+	CHECK_STR(url, "http://crt.sca1b.amazontrust.com/sca1b.crt");
+	CHECK_SIG(bm_sns_cert_issuer_url(real, url, 20, &info), &info, BM_SIG_CERT_INVALID);
+	CHECK_STR(url, "");
+	/* the test PKI has no AIA; the intermediate's AIA points at rootca1, not crt.* */
+	CHECK_SIG(bm_sns_cert_issuer_url(leaf, url, sizeof(url), &info), &info, BM_SIG_CERT_INVALID);
+	CHECK_SIG(bm_sns_cert_issuer_url(S("junk"), url, sizeof(url), &info), &info, BM_SIG_CERT_INVALID);
+	CHECK_SIG(bm_sns_cert_issuer_url(m01, url, sizeof(url), &info), &info, BM_SIG_VALID);
+	CHECK_STR(url, "http://crt.rootca1.amazontrust.com/rootca1.cer");
+
+	if (bundle != NULL)
+	{
+		unsigned char *der;
+		size_t		len;
+		const char *b64s = strstr(m01.ptr, "-----\n") + 6;
+		char	   *b64 = strndup(b64s, (size_t) (strstr(b64s, "-----END") - b64s));
+		char	   *w = b64;
+
+		fclose(bundle);
+		for (char *r = b64; *r; r++)
+			if (*r != '\n')
+				*w++ = *r;
+		*w = '\0';
+		der = b64_decode(b64, &len);
+		CHECK_SIG(bm_sns_trust_create(BM_SIG_DEFAULT_CA_FILE, BM_STR_NULL, BM_STR_NULL, 0, &t, &info), &info,
+				  BM_SIG_VALID);
+		CHECK_SIG(sns_check(t, body, REAL_CERT, NULL, unix_at("2026-03-06T20:05:00Z"), &info), &info,
+				  BM_SIG_CERT_INVALID);
+		CHECK_SIG(bm_sns_trust_add_intermediate(t, (bm_str) {(char *) der, len - 1}, &info), &info,
+				  BM_SIG_MALFORMED);
+		CHECK_SIG(bm_sns_trust_add_intermediate(t, (bm_str) {(char *) der, len}, &info), &info, BM_SIG_VALID);
+		CHECK_SIG(sns_check(t, body, REAL_CERT, NULL, unix_at("2026-03-06T20:05:00Z"), &info), &info,
+				  BM_SIG_VALID);
+		CHECK_SIG(bm_sns_trust_add_intermediate(t, m01, &info), &info, BM_SIG_VALID);
+		CHECK_SIG(bm_sns_trust_add_intermediate(t, S("-----BEGIN junk"), &info), &info, BM_SIG_MALFORMED);
+		CHECK_SIG(bm_sns_trust_add_intermediate(NULL, m01, &info), &info, BM_SIG_MALFORMED);
+		bm_sns_trust_free(t);
+		free(der);
+		free(b64);
+	}
+	str_free(real);
+	str_free(old);
+	str_free(leaf);
+	str_free(m01);
+	str_free(body);
+}

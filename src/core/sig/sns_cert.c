@@ -306,3 +306,123 @@ bm_sns_cert_free(bm_sns_cert *cert)
 	free(cert->url);
 	free(cert);
 }
+
+/* ---- the issuing CA ------------------------------------------------------------------------------------ */
+
+/* http(s)://crt.<[a-z0-9-]+>.amazontrust.com/<[A-Za-z0-9._-]+>.(cer|crt) */
+static bool
+amazon_issuer_url(const char *u, size_t n)
+{
+	static const char host_end[] = ".amazontrust.com/";
+	size_t		i;
+	size_t		start;
+
+	if (n > 7 && memcmp(u, "http://", 7) == 0)
+		i = 7;
+	else if (n > 8 && memcmp(u, "https://", 8) == 0)
+		i = 8;
+	else
+		return false;
+	if (n - i < 4 || memcmp(u + i, "crt.", 4) != 0)
+		return false;
+	i += 4;
+	for (start = i; i < n && ((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= '0' && u[i] <= '9') || u[i] == '-'); i++)
+		;
+	if (i == start || n - i < sizeof(host_end) - 1 || memcmp(u + i, host_end, sizeof(host_end) - 1) != 0)
+		return false;
+	i += sizeof(host_end) - 1;
+	for (start = i; i < n; i++)
+	{
+		char		c = u[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+			  c == '_' || c == '-'))
+			return false;
+	}
+	return n - start > 4 && (memcmp(u + n - 4, ".cer", 4) == 0 || memcmp(u + n - 4, ".crt", 4) == 0);
+}
+
+bm_sig_result
+bm_sns_cert_issuer_url(bm_str pem, char *buf, size_t bufsize, bm_sig_info *info)
+{
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	AUTHORITY_INFO_ACCESS *aia = NULL;
+	size_t		n = 0;
+	int			rc;
+	bm_sig_result r = BM_SIG_CERT_INVALID;
+
+	bm_sig_info_reset(info);
+	if (bufsize > 0)
+		buf[0] = '\0';
+	if (certs == NULL)
+		return bm_sig_error(info, CERT_FIELD);
+	rc = read_pem_certs(pem, certs, MAX_CERT_CHAIN, &n);
+	if (rc < 0)
+		r = bm_sig_error(info, CERT_FIELD);
+	else if (rc == 0 || n == 0)
+		bm_sig_fail(info, BM_SIG_CERT_INVALID, CERT_FIELD, "certificate file is not PEM certificates");
+	else if ((aia = X509_get_ext_d2i(sk_X509_value(certs, 0), NID_info_access, NULL, NULL)) == NULL)
+		bm_sig_fail(info, BM_SIG_CERT_INVALID, CERT_FIELD, "certificate names no issuer URL");
+	for (int i = 0; aia != NULL && i < sk_ACCESS_DESCRIPTION_num(aia) && r == BM_SIG_CERT_INVALID; i++)
+	{
+		ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+		const ASN1_IA5STRING *uri;
+
+		if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers || ad->location->type != GEN_URI)
+			continue;
+		uri = ad->location->d.uniformResourceIdentifier;
+		if (!amazon_issuer_url((const char *) ASN1_STRING_get0_data(uri), (size_t) ASN1_STRING_length(uri)) ||
+			(size_t) ASN1_STRING_length(uri) >= bufsize)
+			continue;
+		memcpy(buf, ASN1_STRING_get0_data(uri), (size_t) ASN1_STRING_length(uri));
+		buf[ASN1_STRING_length(uri)] = '\0';
+		r = bm_sig_ok(info);
+	}
+	if (aia != NULL && r == BM_SIG_CERT_INVALID)
+		bm_sig_fail(info, BM_SIG_CERT_INVALID, CERT_FIELD,
+					"certificate names no issuer URL on crt.*.amazontrust.com that fits");
+	AUTHORITY_INFO_ACCESS_free(aia);
+	sk_X509_pop_free(certs, X509_free);
+	bm_crypto_clear_errors();
+	return r;
+}
+
+bm_sig_result
+bm_sns_trust_add_intermediate(bm_sns_trust *trust, bm_str cert, bm_sig_info *info)
+{
+	static const char pem_start[] = "-----BEGIN";
+	bm_sig_result r = BM_SIG_VALID;
+
+	bm_sig_info_reset(info);
+	if (trust == NULL)
+		return bm_sig_fail(info, BM_SIG_MALFORMED, "trust", "no trust store given");
+	if (cert.ptr == NULL || cert.len == 0)
+		return bm_sig_fail(info, BM_SIG_MALFORMED, "intermediates", "intermediate certificate is empty");
+	if (cert.len >= sizeof(pem_start) - 1 && memcmp(cert.ptr, pem_start, sizeof(pem_start) - 1) == 0)
+	{
+		size_t		n;
+		int			rc = read_pem_certs(cert, trust->untrusted, MAX_CERT_CHAIN, &n);
+
+		if (rc < 0)
+			r = bm_sig_error(info, "intermediates");
+		else if (rc == 0 || n == 0)
+			r = bm_sig_fail(info, BM_SIG_MALFORMED, "intermediates",
+							"intermediate PEM text is not a list of PEM certificates");
+	}
+	else
+	{
+		const unsigned char *p = (const unsigned char *) cert.ptr;
+		X509	   *x = cert.len <= LONG_MAX ? d2i_X509(NULL, &p, (long) cert.len) : NULL;
+
+		if (x == NULL || p != (const unsigned char *) cert.ptr + cert.len)
+			r = bm_sig_fail(info, BM_SIG_MALFORMED, "intermediates",
+							"intermediate is neither one DER certificate nor PEM text");
+		else if (!sk_X509_push(trust->untrusted, x))
+			r = bm_sig_error(info, "intermediates");
+		else
+			x = NULL;			/* the stack owns it */
+		X509_free(x);
+	}
+	bm_crypto_clear_errors();
+	return r == BM_SIG_VALID ? bm_sig_ok(info) : r;
+}
