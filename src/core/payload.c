@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "form.h"
 #include "providers/adapter.h"
 #include "providers/json.h"
 
@@ -414,62 +415,13 @@ parse_json_text(bm_parser *p, const char *text, size_t len, size_t base, int max
 
 /* ---- Mandrill's form-encoded body --------------------------------------------------------------------- */
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* Finds the value of field name in an application/x-www-form-urlencoded body: [*vs, *ve). */
-static bool
-form_field(const char *t, size_t len, const char *name, size_t *vs, size_t *ve)
-{
-	size_t		nl = strlen(name);
-	size_t		i = 0;
-
-	while (i < len)
-	{
-		size_t		end = i;
-
-		while (end < len && t[end] != '&')
-			end++;
-		if (end - i > nl && memcmp(t + i, name, nl) == 0 && t[i + nl] == '=')
-		{
-			*vs = i + nl + 1;
-			*ve = end;
-			return true;
-		}
-		i = end + 1;
-	}
-	return false;
-}
-
-/* Offset in the encoded field [vs, ve) of decoded byte dec (error offsets point into the payload). */
-static size_t
-form_offset(const char *t, size_t vs, size_t ve, size_t dec)
-{
-	size_t		i = vs;
-
-	while (dec > 0 && i < ve)
-	{
-		i += (t[i] == '%') ? 3 : 1;
-		dec--;
-	}
-	return i < ve ? i : ve;
-}
-
 static bm_payload_status
 parse_form(bm_parser *p, const char *text, size_t vs, size_t ve, int max_depth,
 		   bm_provider *detected)
 {
 	bm_ctx	   *c = &p->ctx;
 	size_t		n = 0;
+	size_t		bad = 0;
 	bm_payload_status st;
 	char		msg[160];
 
@@ -482,26 +434,10 @@ parse_form(bm_parser *p, const char *text, size_t vs, size_t ve, int max_depth,
 		p->form = nf;
 		p->form_cap = ve - vs + 1;
 	}
-	for (size_t i = vs; i < ve; i++)
+	if (!bm_form_decode(text + vs, ve - vs, p->form, &n, &bad))
 	{
-		char		ch = text[i];
-
-		if (ch == '+')
-			ch = ' ';
-		else if (ch == '%')
-		{
-			int			hi = i + 1 < ve ? hexval(text[i + 1]) : -1;
-			int			lo = i + 2 < ve ? hexval(text[i + 2]) : -1;
-
-			if (hi < 0 || lo < 0)
-			{
-				snprintf(msg, sizeof(msg), "invalid percent-encoding at byte %zu of the form body", i);
-				return set_error(c->err, BM_PAYLOAD_SYNTAX, i, c->provider, "mandrill_events", msg);
-			}
-			ch = (char) (hi * 16 + lo);
-			i += 2;
-		}
-		p->form[n++] = ch;
+		snprintf(msg, sizeof(msg), "invalid percent-encoding at byte %zu of the form body", vs + bad);
+		return set_error(c->err, BM_PAYLOAD_SYNTAX, vs + bad, c->provider, "mandrill_events", msg);
 	}
 	ctx_use(c, &bm_adapter_mandrill);
 	*detected = BM_PROVIDER_MANDRILL;
@@ -509,7 +445,7 @@ parse_form(bm_parser *p, const char *text, size_t vs, size_t ve, int max_depth,
 	if (st == BM_PAYLOAD_SYNTAX || st == BM_PAYLOAD_TOO_DEEP)
 	{
 		/* point into the original body; say so in the message, which quoted the decoded offset */
-		size_t		off = form_offset(text, vs, ve, c->err->offset);
+		size_t		off = bm_form_encoded_offset(text, vs, ve, c->err->offset);
 
 		c->err->offset = off;
 		snprintf(c->err->message, sizeof(c->err->message), "%s JSON in the mandrill_events form field at"
@@ -561,7 +497,7 @@ bm_parse_payload(bm_parser *parser, const char *payload, size_t len, const bm_pa
 	pos = skip_ws(payload, 0, len);
 	if ((opts->provider == BM_PROVIDER_AUTO || opts->provider == BM_PROVIDER_MANDRILL) && pos < len &&
 		payload[pos] != '[' && payload[pos] != '{' &&
-		form_field(payload, len, "mandrill_events", &vs, &ve))
+		bm_form_find(payload, len, "mandrill_events", &vs, &ve))
 		st = parse_form(parser, payload, vs, ve, max_depth, detected);
 	else
 		st = parse_json_text(parser, payload, len, 0, max_depth, detected);
