@@ -429,7 +429,8 @@ find_reserved(const char *d, size_t n)
  *   C. one edit across a dot (gmailcom, gmai.lcom), for names of 5 characters or more.
  * The closest B wins, the earlier one in big_domains.def on a tie.  Before that, a top-level domain that does
  * not exist is fixed (tld_typos.def: "x.con" -> "x.com", "docomo.ne.jo" -> "docomo.ne.jp"); that alone is a
- * typo even for a domain no provider is near.  D is never a typo when it is a big domain itself or in
+ * typo even for a domain no provider is near, and after it only one more edit may lead to a provider
+ * ("gmial.con" -> gmail.com), so a suggestion is never more than two edits away.  D is never a typo when it is a big domain itself or in
  * near_domains.def (real domains close to a big one: email.com, y7mail.com, cloud.com).
  * --------------------------------------------------------------------------------------------------------- */
 
@@ -622,7 +623,8 @@ find_typo(bm_list_verdict *out, const char *d, size_t n)
 	if (t == NULL || !in_list(near_domains, LENGTH(near_domains), cand, cn))
 	{
 		provider = bm_list_nearest_provider(cand, cn, &e);
-		if (provider != NULL)
+		/* after a fixed TLD, one more edit at most: "gmial.con", not "googema-l.ccom" */
+		if (provider != NULL && (t == NULL || e == 1))
 		{
 			set_typo(out, BM_LIST_TYPO_PROVIDER, provider, strlen(provider), e + (t != NULL));
 			return t != NULL || e <= 1;

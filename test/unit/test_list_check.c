@@ -415,6 +415,8 @@ TEST(list_check_typo_of_big_provider)
 	CHECK_TYPO("jane@gogglemial.com", BM_LIST_TYPO_PROVIDER, "googlemail.com", 2, BM_LIST_RISK_WARN);
 	/* a TLD that does not exist and a name typo: both, so certain */
 	CHECK_TYPO("jane@gmial.con", BM_LIST_TYPO_PROVIDER, "gmail.com", 2, BM_LIST_RISK_BAD);
+	/* but not a fixed TLD and two more edits (found by the fuzzer): the TLD fix alone */
+	CHECK_TYPO("e@googema-l.ccom", BM_LIST_TYPO_TLD, "googema-l.com", 1, BM_LIST_RISK_BAD);
 	/* upper case and a display name */
 	CHECK_TYPO("Jane <JANE@GMIAL.COM>", BM_LIST_TYPO_PROVIDER, "gmail.com", 1, BM_LIST_RISK_BAD);
 	CHECK_STR(v.address, "jane@gmial.com");
