@@ -518,11 +518,15 @@ provider_distance(const char *d, size_t n, const big_domain *b)
 	/* A: same suffix, edits in the name */
 	if (n > suffix_len + 1 && d[n - suffix_len - 1] == '.' && memcmp(d + n - suffix_len, suffix, suffix_len) == 0)
 	{
+		size_t		dn = n - suffix_len - 1;
 		int			e;
 
 		if (budget == 0)
 			return TOO_FAR;
-		e = osa_within(d, n - suffix_len - 1, b->domain, name_len, budget);
+		/* quick no: one edit keeps the first or the last character of a name of 5 or more */
+		if (budget == 1 && d[0] != b->domain[0] && d[dn - 1] != b->domain[name_len - 1])
+			return TOO_FAR;
+		e = osa_within(d, dn, b->domain, name_len, budget);
 		return e <= budget ? e : TOO_FAR;
 	}
 	/* B: same name, one edit in the suffix that is not a change of country */
@@ -535,8 +539,9 @@ provider_distance(const char *d, size_t n, const big_domain *b)
 			return TOO_FAR;
 		return 1;
 	}
-	/* C: one edit across a dot */
-	if (budget >= 1 && osa_within(d, n, b->domain, b->len, 1) == 1)
+	/* C: one edit across a dot, which is inside: the first and the last character stay */
+	if (budget >= 1 && d[0] == b->domain[0] && d[n - 1] == b->domain[b->len - 1] &&
+		osa_within(d, n, b->domain, b->len, 1) == 1)
 		return 1;
 	return TOO_FAR;
 }
