@@ -426,12 +426,12 @@ find_reserved(const char *d, size_t n)
  *      yahoo.com.b), except when that edit only turns one two-letter country code into another: the big
  *      providers run regional domains (live.ca / live.cn, yahoo.co.in / yahoo.co.id, hotmail.es /
  *      hotmail.se), and a sibling missing from big_domains.def must not look like a typo;
- *   C. one edit across a dot (gmailcom, gmai.lcom), for names of 5 characters or more.
+ *   C. one edit across a dot (gmai.lcom, gmailc.om), for names of 5 characters or more.
  * The closest B wins, the earlier one in big_domains.def on a tie.  Before that, a top-level domain that does
  * not exist is fixed (tld_typos.def: "x.con" -> "x.com", "docomo.ne.jo" -> "docomo.ne.jp"); that alone is a
  * typo even for a domain no provider is near, and after it only one more edit may lead to a provider
- * ("gmial.con" -> gmail.com), so a suggestion is never more than two edits away.  D is never a typo when it is a big domain itself or in
- * near_domains.def (real domains close to a big one: email.com, y7mail.com, cloud.com).
+ * ("gmial.con" -> gmail.com), so a suggestion is never more than two edits away.  D is never a typo when it
+ * is a big domain itself or in near_domains.def (real domains close to a big one: email.com, y7mail.com).
  * --------------------------------------------------------------------------------------------------------- */
 
 #define TOO_FAR			3		/* more than any budget */
@@ -447,8 +447,8 @@ typo_budget(size_t name_len)
 
 /*
  * Optimal string alignment distance between a[0..n) and b[0..m) when it is at most k (<= 2), else k + 1.
- * Three rows of the classic table; stops as soon as a whole row exceeds k (a row's minimum never drops by
- * more than the previous row's, so no later cell can come back within k).
+ * Three rows of the classic table; stops as soon as a whole row exceeds k: every later cell comes from that
+ * row or, by a swap, from the row before it plus one, and that row is then at least k too.
  */
 static int
 osa_within(const char *a, size_t n, const char *b, size_t m, int k)

@@ -411,6 +411,16 @@ TEST(list_check_typo_of_big_provider)
 	CHECK_TYPO("jane@gmx.ne", BM_LIST_TYPO_PROVIDER, "gmx.net", 1, BM_LIST_RISK_BAD);
 	/* an edit across the dot */
 	CHECK_TYPO("jane@gmai.lcom", BM_LIST_TYPO_PROVIDER, "gmail.com", 1, BM_LIST_RISK_BAD);
+	CHECK_TYPO("jane@gmailc.om", BM_LIST_TYPO_PROVIDER, "gmail.com", 1, BM_LIST_RISK_BAD);
+	{
+		int			d;
+
+		/* "jane@gmailcom" is a bad domain (no dot) before any typo check; the rule alone still sees it */
+		CHECK_STR(bm_list_nearest_provider("gmailcom", 8, &d), "gmail.com");
+		CHECK_INT(d, 1);
+		CHECK(bm_list_nearest_provider("aolcom", 6, &d) == NULL);	/* short name: no edit but in the suffix */
+		CHECK_INT(d, 0);
+	}
 	/* long names: two edits, a warning only */
 	CHECK_TYPO("jane@gogglemial.com", BM_LIST_TYPO_PROVIDER, "googlemail.com", 2, BM_LIST_RISK_WARN);
 	/* a TLD that does not exist and a name typo: both, so certain */
