@@ -435,7 +435,8 @@ TEST(list_check_typo_of_big_provider)
 TEST(list_check_typo_japan)
 {
 	CHECK_TYPO("taro@docomo.ne.jo", BM_LIST_TYPO_PROVIDER, "docomo.ne.jp", 1, BM_LIST_RISK_BAD);
-	CHECK_TYPO("taro@docomo.co.jp", BM_LIST_TYPO_NONE, "", 0, BM_LIST_RISK_OK);	/* docomo's corporate domain: two edits in the suffix */
+	/* docomo's corporate domain: two edits in the suffix */
+	CHECK_TYPO("taro@docomo.co.jp", BM_LIST_TYPO_NONE, "", 0, BM_LIST_RISK_OK);
 	CHECK_TYPO("taro@docono.ne.jp", BM_LIST_TYPO_PROVIDER, "docomo.ne.jp", 1, BM_LIST_RISK_BAD);
 	CHECK_TYPO("taro@docomo.ne.jpp", BM_LIST_TYPO_PROVIDER, "docomo.ne.jp", 1, BM_LIST_RISK_BAD);
 	CHECK_TYPO("taro@ezweb.ne.jo", BM_LIST_TYPO_PROVIDER, "ezweb.ne.jp", 1, BM_LIST_RISK_BAD);
