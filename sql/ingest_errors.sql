@@ -2,6 +2,8 @@
 -- elements are quarantined with the reason while the rest lands, and can be replayed; all_or_nothing
 -- fails the whole batch instead.
 SET search_path = bounce_mgmt, public;
+-- the fixtures are years old: keep events that far back (the default, 180 days, quarantines older ones)
+UPDATE settings SET event_retention = '100 years';
 SET timezone = 'UTC';
 \pset null '(null)'
 \set VERBOSITY default

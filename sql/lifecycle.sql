@@ -6,7 +6,7 @@ SET search_path = bounce_mgmt, public;
 \pset null '(null)'
 SET client_min_messages = warning;
 -- start from empty tables (earlier tests ingested the provider fixtures)
-TRUNCATE events, addresses, daily_counts, daily_reason_counts, daily_totals, recorded_sends, suppressions,
+TRUNCATE events, addresses, hourly_counts, hourly_reason_counts, hourly_totals, provider_listings, suppressions,
          notices, alerts, ingest_batches, ingest_errors;
 
 -- a helper to build generic events: (email, hours ago, event, diagnostic)

@@ -2,9 +2,11 @@
 -- verdicts against the thresholds, recorded sends for providers that report none, exclusions, and sender
 -- incidents.  Fixed dates in October 2026, so every figure is checked exactly.
 SET search_path = bounce_mgmt, public;
+-- the fixtures are years old: keep events that far back (the default, 180 days, quarantines older ones)
+UPDATE settings SET event_retention = '100 years';
 SET timezone = 'UTC';
 \pset null '(null)'
-TRUNCATE events, addresses, daily_counts, daily_reason_counts, daily_totals, recorded_sends, suppressions,
+TRUNCATE events, addresses, hourly_counts, hourly_reason_counts, hourly_totals, provider_listings, suppressions,
          notices, alerts, ingest_batches, ingest_errors;
 
 -- each day 2026-10-01..07, per domain: 100 sends and 90 deliveries through SendGrid-like events
@@ -39,8 +41,8 @@ SELECT * FROM bounce_rates('1 month', '2026-10-01', '2026-10-31');
 SELECT * FROM bounce_rate('2026-10-01', '2026-10-07 23:59');
 -- the SES suppression-list bounce was stored but not counted
 SELECT (SELECT count(*) FROM events WHERE rate_excluded) AS excluded_events,
-       (SELECT sum(excluded) FROM daily_counts) AS counted_as_excluded,
-       (SELECT sum(hard) FROM daily_counts WHERE provider = 'ses') AS ses_hard_counted;
+       (SELECT sum(excluded) FROM hourly_counts) AS counted_as_excluded,
+       (SELECT sum(hard) FROM hourly_counts WHERE provider = 'ses') AS ses_hard_counted;
 
 -- a provider that reports no sends (Postmark-like): deliveries and bounces alone give a denominator;
 -- sends the application records raise it
@@ -60,8 +62,8 @@ SELECT key, sent FROM bounce_rates('1 day', '2026-10-09', '2026-10-10', 'provide
 SELECT * FROM bounce_rate('2026-11-01', '2026-11-02');
 
 -- the totals the trigger keeps agree with the counters
-SELECT (SELECT sum(hard) FROM daily_totals WHERE source <> 'recorded') = (SELECT sum(hard) FROM daily_counts) AS hard_agree,
-       (SELECT sum(sent) FROM daily_totals WHERE source = 'recorded') = (SELECT sum(sends) FROM recorded_sends) AS sends_agree;
+SELECT (SELECT sum(hard) FROM hourly_totals WHERE source <> 'recorded') = (SELECT sum(hard) FROM hourly_counts) AS hard_agree,
+       (SELECT sum(sent) FROM hourly_totals WHERE source = 'recorded') = (SELECT sum(sent) FROM hourly_counts WHERE provider IS NULL) AS sends_agree;
 
 -- sender incidents: c.example refused 15 of 20 for a block list on 2026-10-04
 SELECT * FROM sender_incidents('2026-10-01', '2026-10-08');

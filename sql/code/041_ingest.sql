@@ -1,20 +1,14 @@
--- 041_ingest.sql — ingest() (text and jsonb) and the replay of quarantined elements.
+-- 041_ingest.sql — ingest() (text and jsonb), the replay of quarantined elements, and the event row the
+-- library writes.
 
--- Internal: the rows ingestion is storing, read by its flush statement (src/pg/ingest_store.c) instead of
--- arrays; an error anywhere else.  EXECUTE is revoked from PUBLIC with every other function (090).
-CREATE OR REPLACE FUNCTION @extschema@.ingest_flush_rows(
-        OUT provider @extschema@.provider, OUT provider_event_id text, OUT occurred_at timestamptz,
-        OUT event_type @extschema@.event_type, OUT email text, OUT domain text,
-        OUT bounce_class @extschema@.bounce_class, OUT reason @extschema@.bounce_reason,
-        OUT evidence @extschema@.bounce_evidence, OUT reply_code smallint, OUT status @extschema@.smtp_status,
-        OUT provider_type text, OUT provider_subtype text, OUT diagnostic text, OUT message_id text,
-        OUT attempt integer, OUT rate_excluded boolean, OUT auto_reply boolean, OUT list_entry boolean,
-        OUT provider_suppressed boolean, OUT email_original text, OUT raw jsonb)
+-- The columns ingestion writes into events, as the library knows them (src/pg/event_row.def): the
+-- regression test compares them with the table in the catalog, and ingestion refuses to run when they differ.
+CREATE OR REPLACE FUNCTION @extschema@.event_row_columns(OUT ord integer, OUT name text, OUT type text)
     RETURNS SETOF record
-    AS 'MODULE_PATHNAME', 'bm_ingest_rows'
-    LANGUAGE C VOLATILE ROWS 5000;
-COMMENT ON FUNCTION @extschema@.ingest_flush_rows() IS
-    'internal to ingest(): the buffered rows of the flush in progress (callable only from there)';
+    AS 'MODULE_PATHNAME', 'bm_event_row_columns_sql'
+    LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION @extschema@.event_row_columns() IS
+    'the columns of bounce_mgmt.events the library writes, in order (src/pg/event_row.def)';
 
 CREATE OR REPLACE FUNCTION @extschema@.ingest(payload text, provider text DEFAULT NULL, all_or_nothing boolean DEFAULT false,
                                    OUT batch_id bigint, OUT events integer, OUT inserted integer,

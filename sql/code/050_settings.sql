@@ -15,3 +15,11 @@ CREATE OR REPLACE FUNCTION @extschema@.rate_verdict(sent bigint, hard_rate numer
       FROM @extschema@.rate_thresholds h, @extschema@.rate_thresholds c
      WHERE h.metric = 'hard_bounce' AND c.metric = 'complaint'
 $$;
+
+-- Every backend caches the settings ingestion reads (the retention horizon): a change sends a cache
+-- invalidation, which each backend receives at commit.
+CREATE OR REPLACE FUNCTION @extschema@.settings_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'bm_classify_rules_changed' LANGUAGE C;
+CREATE OR REPLACE TRIGGER settings_changed
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON @extschema@.settings
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.settings_changed();

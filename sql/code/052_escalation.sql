@@ -25,8 +25,8 @@ BEGIN
       WHERE l.email = ANY (emails) AND l.closed_at IS NULL
       ORDER BY l.email
       FOR UPDATE;
-    INSERT INTO @extschema@.suppressions AS s (email, domain, cause, reason, event_id)
-    SELECT c.email, split_part(c.email, '@', 2), c.cause, c.reason, c.event_id
+    INSERT INTO @extschema@.suppressions AS s (email, domain, cause, reason, event_id, evidence_at)
+    SELECT c.email, split_part(c.email, '@', 2), c.cause, c.reason, c.event_id, c.at
       FROM unnest(emails, causes, reasons, event_ids, evidence_at) AS c(email, cause, reason, event_id, at)
      WHERE NOT EXISTS (SELECT 1 FROM @extschema@.suppressions l
                         WHERE l.email = c.email AND l.closed_at IS NOT NULL
@@ -110,8 +110,10 @@ BEGIN
            AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.email = s.email)
         RETURNING 1
     ), ins AS (
-        INSERT INTO @extschema@.suppressions AS s (email, domain, cause, reason, event_id, rule_id, opened_at, note)
+        INSERT INTO @extschema@.suppressions AS s (email, domain, cause, reason, event_id, rule_id, opened_at,
+                                                   evidence_at, note)
         SELECT DISTINCT ON (h.email) h.email, h.domain, h.cause, h.reason, h.event_id, h.rule_id, now(),
+               h.occurred_at,
                'escalated by rule ' || h.rule_id || ' at the bounce of '
                || to_char(h.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"')
           FROM hits h

@@ -1,14 +1,14 @@
 -- 054_rates.sql — the functions, views and triggers of sql/schema/054_rates.sql (re-runnable: every upgrade runs it again).
 
 -- Records sends the provider does not report (bulk form: record_sends).  Invalid addresses are counted
--- nowhere and reported by the return value (the number of sends counted).
+-- nowhere and reported by the return value (the number of sends counted).  Appends counter rows (never
+-- updates one), so the application's many concurrent transactions never wait for each other here.
 CREATE OR REPLACE FUNCTION @extschema@.record_sends(emails text[], sent_at timestamptz DEFAULT pg_catalog.now())
     RETURNS bigint
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
-    d date := (sent_at AT TIME ZONE 'UTC')::date;
     n bigint;
 BEGIN
     IF sent_at IS NULL THEN
@@ -26,13 +26,11 @@ BEGIN
          WHERE @extschema@.normalize_email(e) IS NOT NULL
          GROUP BY 1
     ), r AS (
-        INSERT INTO @extschema@.recorded_sends AS s (day, domain, sends)
-        SELECT d, x.domain, x.sends FROM x ORDER BY x.domain
-        ON CONFLICT (day, domain) DO UPDATE SET sends = s.sends + excluded.sends
+        INSERT INTO @extschema@.hourly_counts (hour, provider, domain, sent)
+        SELECT date_trunc('hour', sent_at, 'UTC'), NULL, x.domain, x.sends FROM x
     ), t AS (
-        INSERT INTO @extschema@.daily_totals AS t (day, source, sent)
-        SELECT d, 'recorded', sum(x.sends) FROM x HAVING count(*) > 0
-        ON CONFLICT (day, source) DO UPDATE SET sent = t.sent + excluded.sent
+        INSERT INTO @extschema@.hourly_totals (hour, source, sent)
+        SELECT date_trunc('hour', sent_at, 'UTC'), 'recorded', sum(x.sends) FROM x HAVING count(*) > 0
     )
     SELECT coalesce(sum(x.sends), 0) INTO n FROM x;
     RETURN n;
@@ -49,11 +47,13 @@ CREATE OR REPLACE FUNCTION @extschema@.record_send(email text, sent_at timestamp
 COMMENT ON FUNCTION @extschema@.record_send(text, timestamptz) IS
     'count one send made through a provider that reports none';
 
--- The rates per bucket (whole UTC days, or '1 month') and optionally per domain or provider.
+-- The rates per bucket (whole days of time zone tz, or '1 month') and optionally per domain or provider.
 -- sent = the larger of (sends reported by providers + recorded sends) and (deliveries + bounces), per
--- bucket and key, so providers that report no sends still get a denominator.
+-- bucket and key, so providers that report no sends still get a denominator.  Counters are kept per UTC
+-- hour, so the days of any time zone whose offset is a whole number of hours (JST, CET, EST ...) are
+-- exact; in zones offset by 30 or 45 minutes a day starts at the UTC hour before local midnight.
 CREATE OR REPLACE FUNCTION @extschema@.bounce_rates(bucket interval, "from" timestamptz, "to" timestamptz,
-                                         "by" text DEFAULT NULL)
+                                         "by" text DEFAULT NULL, tz text DEFAULT 'UTC')
     RETURNS TABLE (bucket_start date, key text, sent bigint, delivered bigint, hard bigint, soft bigint,
                    complaints bigint, hard_rate numeric, complaint_rate numeric,
                    verdict @extschema@.rate_verdict)
@@ -61,14 +61,15 @@ CREATE OR REPLACE FUNCTION @extschema@.bounce_rates(bucket interval, "from" time
     SET search_path = pg_catalog, pg_temp
     AS $$
 DECLARE
-    d0    date := ("from" AT TIME ZONE 'UTC')::date;
-    d1    date := ("to" AT TIME ZONE 'UTC')::date
-                  + CASE WHEN ("to" AT TIME ZONE 'UTC')::time = '00:00' THEN 0 ELSE 1 END;
-    days  integer;
+    d0      date;
+    d1      date;
+    h0      timestamptz;
+    h1      timestamptz;
+    days    integer;
     monthly boolean := bucket = interval '1 month';
 BEGIN
-    IF bucket IS NULL OR "from" IS NULL OR "to" IS NULL THEN
-        RAISE EXCEPTION 'bucket, from and to must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    IF bucket IS NULL OR "from" IS NULL OR "to" IS NULL OR tz IS NULL THEN
+        RAISE EXCEPTION 'bucket, from, to and tz must not be NULL' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     IF "to" < "from" THEN
         RAISE EXCEPTION 'the period ends before it starts'
@@ -80,7 +81,7 @@ BEGIN
            OR extract(epoch FROM bucket) < 86400 OR extract(epoch FROM bucket) % 86400 <> 0 THEN
             RAISE EXCEPTION 'bucket must be a whole number of days, or 1 month: %', bucket
                   USING ERRCODE = 'invalid_parameter_value',
-                        DETAIL = 'Counters are kept per UTC day.',
+                        DETAIL = 'Counters are kept per hour; buckets are days of the given time zone.',
                         HINT = 'Use ''1 day'', ''7 days'' or ''1 month''.';
         END IF;
         days := (extract(epoch FROM bucket) / 86400)::integer;
@@ -90,25 +91,26 @@ BEGIN
               USING ERRCODE = 'invalid_parameter_value',
                     HINT = 'by must be NULL, ''domain'' or ''provider''.';
     END IF;
+    -- whole local days: from the day of "from" to the day of "to" (included unless "to" is midnight)
+    d0 := ("from" AT TIME ZONE tz)::date;
+    d1 := ("to" AT TIME ZONE tz)::date + CASE WHEN ("to" AT TIME ZONE tz)::time = '00:00' THEN 0 ELSE 1 END;
+    h0 := d0::timestamp AT TIME ZONE tz;
+    h1 := d1::timestamp AT TIME ZONE tz;
 
     RETURN QUERY
     WITH rows AS (
-        -- per day and key: reported sends, recorded sends, outcomes
-        SELECT t.day, CASE WHEN "by" = 'provider' THEN t.source END AS key,
+        -- per hour and key: reported sends, recorded sends, outcomes
+        SELECT t.hour, CASE WHEN "by" = 'provider' THEN t.source END AS key,
                t.sent, t.delivered, t.hard, t.soft, t.complaints
-          FROM @extschema@.daily_totals t
-         WHERE "by" IS DISTINCT FROM 'domain' AND t.day >= d0 AND t.day < d1
+          FROM @extschema@.hourly_totals t
+         WHERE "by" IS DISTINCT FROM 'domain' AND t.hour >= h0 AND t.hour < h1
         UNION ALL
-        SELECT c.day, c.domain, c.sent, c.delivered, c.hard, c.soft, c.complaints
-          FROM @extschema@.daily_counts c
-         WHERE "by" = 'domain' AND c.day >= d0 AND c.day < d1
-        UNION ALL
-        SELECT r.day, r.domain, r.sends, 0, 0, 0, 0
-          FROM @extschema@.recorded_sends r
-         WHERE "by" = 'domain' AND r.day >= d0 AND r.day < d1
+        SELECT c.hour, c.domain, c.sent, c.delivered, c.hard, c.soft, c.complaints
+          FROM @extschema@.hourly_counts c
+         WHERE "by" = 'domain' AND c.hour >= h0 AND c.hour < h1
     ), bucketed AS (
-        SELECT CASE WHEN monthly THEN date_trunc('month', r.day)::date
-                    ELSE d0 + ((r.day - d0) / days) * days END AS b,
+        SELECT CASE WHEN monthly THEN date_trunc('month', (r.hour AT TIME ZONE tz)::date)::date
+                    ELSE d0 + (((r.hour AT TIME ZONE tz)::date - d0) / days) * days END AS b,
                r.key, sum(r.sent)::bigint AS sent, sum(r.delivered)::bigint AS delivered,
                sum(r.hard)::bigint AS hard, sum(r.soft)::bigint AS soft, sum(r.complaints)::bigint AS complaints
           FROM rows r
@@ -124,8 +126,8 @@ BEGIN
      ORDER BY b.b, b.key;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.bounce_rates(interval, timestamptz, timestamptz, text) IS
-    'hard-bounce and complaint rates per bucket (whole UTC days or 1 month) and optionally per domain or provider, with the verdict against rate_thresholds; read from counters, never from raw events';
+COMMENT ON FUNCTION @extschema@.bounce_rates(interval, timestamptz, timestamptz, text, text) IS
+    'hard-bounce and complaint rates per bucket (whole days of time zone tz, or 1 month) and optionally per domain or provider, with the verdict against rate_thresholds; read from hourly counters, never from raw events';
 
 CREATE OR REPLACE FUNCTION @extschema@.bounce_rate("from" timestamptz, "to" timestamptz,
                                         OUT sent bigint, OUT hard bigint, OUT complaints bigint,
@@ -149,7 +151,7 @@ COMMENT ON FUNCTION @extschema@.bounce_rate(timestamptz, timestamptz) IS
 
 -- Receiving domains that refused much of the day's mail for reasons that are the sender's to fix
 -- (block lists, spam filters, authentication, reputation, rate limits): the sender must act; these
--- are not bad users.
+-- are not bad users.  Days are UTC days; attempts per day and provider as bounce_rates() counts them.
 CREATE OR REPLACE FUNCTION @extschema@.sender_incidents("from" timestamptz, "to" timestamptz,
                                              min_share numeric DEFAULT NULL, min_count integer DEFAULT NULL)
     RETURNS TABLE (day date, domain text, attempts bigint, sender_side bigint, share numeric,
@@ -160,23 +162,33 @@ CREATE OR REPLACE FUNCTION @extschema@.sender_incidents("from" timestamptz, "to"
     WITH s AS (SELECT coalesce(min_share, x.incident_min_share) AS min_share,
                       coalesce(min_count, x.incident_min_count) AS min_count
                  FROM @extschema@.settings x),
+    span AS (SELECT (("from" AT TIME ZONE 'UTC')::date)::timestamp AT TIME ZONE 'UTC' AS h0,
+                    ((("to" AT TIME ZONE 'UTC')::date + 1)::timestamp) AT TIME ZONE 'UTC' AS h1),
+    per_provider AS (
+        SELECT (c.hour AT TIME ZONE 'UTC')::date AS day, c.provider, c.domain,
+               sum(c.sent) AS sent, sum(c.delivered) AS delivered, sum(c.hard) AS hard, sum(c.soft) AS soft,
+               sum(c.sender_side) AS sender_side
+          FROM @extschema@.hourly_counts c, span
+         WHERE c.hour >= span.h0 AND c.hour < span.h1
+         GROUP BY 1, 2, 3
+    ),
     c AS (
-        SELECT c.day, c.domain,
-               sum(greatest(c.sent, c.delivered + c.hard + c.soft))::bigint AS attempts,
-               sum(c.sender_side)::bigint AS sender_side
-          FROM @extschema@.daily_counts c
-         WHERE c.day >= ("from" AT TIME ZONE 'UTC')::date AND c.day <= ("to" AT TIME ZONE 'UTC')::date
-           AND c.sender_side > 0
-         GROUP BY c.day, c.domain
+        SELECT p.day, p.domain,
+               sum(greatest(p.sent, p.delivered + p.hard + p.soft))::bigint AS attempts,
+               sum(p.sender_side)::bigint AS sender_side
+          FROM per_provider p
+         GROUP BY p.day, p.domain
+        HAVING sum(p.sender_side) > 0
     )
     SELECT c.day, c.domain, c.attempts, c.sender_side,
            round(c.sender_side::numeric / nullif(c.attempts, 0), 4), r.reason, r.n
       FROM c CROSS JOIN s
       LEFT JOIN LATERAL (
             SELECT rc.reason, sum(rc.n)::bigint AS n
-              FROM @extschema@.daily_reason_counts rc
+              FROM @extschema@.hourly_reason_counts rc
               JOIN @extschema@.bounce_reasons br ON br.reason = rc.reason AND br.fault = 'sender'
-             WHERE rc.day = c.day AND rc.domain = c.domain
+             WHERE rc.hour >= c.day::timestamp AT TIME ZONE 'UTC'
+               AND rc.hour < (c.day + 1)::timestamp AT TIME ZONE 'UTC' AND rc.domain = c.domain
              GROUP BY rc.reason ORDER BY sum(rc.n) DESC, rc.reason LIMIT 1) r ON true
      WHERE c.sender_side >= s.min_count
        AND c.sender_side::numeric / nullif(c.attempts, 0) >= s.min_share

@@ -37,6 +37,72 @@ $$;
 COMMENT ON FUNCTION @extschema@.drop_event_partitions(timestamptz) IS
     'retention: drop the events partitions that end before the given time (counters, addresses, suppressions are kept)';
 
+-- Folds the counter rows ingestion appended since the last run into one row per hour and key (readers
+-- sum either way: the answer is the same before and after, and every moment in between, since the rows
+-- are swapped in one transaction).  Rows appended meanwhile stay for the next run.  Only one compaction
+-- runs at a time (another one returns 0 at once); ingestion never waits for it.  Returns the rows folded.
+CREATE OR REPLACE FUNCTION @extschema@.compact_counters()
+    RETURNS bigint
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    folded bigint := 0;
+    n      bigint;
+BEGIN
+    IF NOT pg_try_advisory_xact_lock(1651078245, 1) THEN     -- 'bmce': this function only
+        RETURN 0;
+    END IF;
+    WITH k AS (
+        SELECT DISTINCT c.hour, c.provider, c.domain FROM @extschema@.hourly_counts c WHERE NOT c.compacted
+    ), d AS (
+        DELETE FROM @extschema@.hourly_counts c USING k
+         WHERE c.hour = k.hour AND c.provider IS NOT DISTINCT FROM k.provider AND c.domain = k.domain
+        RETURNING c.*
+    ), i AS (
+        INSERT INTO @extschema@.hourly_counts (hour, provider, domain, sent, delivered, hard, soft, deferred, dropped,
+                                               complaints, unsubscribes, sender_side, excluded, compacted)
+        SELECT d.hour, d.provider, d.domain, sum(d.sent), sum(d.delivered), sum(d.hard), sum(d.soft),
+               sum(d.deferred), sum(d.dropped), sum(d.complaints), sum(d.unsubscribes), sum(d.sender_side),
+               sum(d.excluded), true
+          FROM d GROUP BY d.hour, d.provider, d.domain
+    )
+    SELECT count(*) INTO n FROM d;
+    folded := folded + n;
+    WITH k AS (
+        SELECT DISTINCT c.hour, c.provider, c.domain, c.reason
+          FROM @extschema@.hourly_reason_counts c WHERE NOT c.compacted
+    ), d AS (
+        DELETE FROM @extschema@.hourly_reason_counts c USING k
+         WHERE c.hour = k.hour AND c.provider = k.provider AND c.domain = k.domain AND c.reason = k.reason
+        RETURNING c.*
+    ), i AS (
+        INSERT INTO @extschema@.hourly_reason_counts (hour, provider, domain, reason, n, compacted)
+        SELECT d.hour, d.provider, d.domain, d.reason, sum(d.n), true
+          FROM d GROUP BY d.hour, d.provider, d.domain, d.reason
+    )
+    SELECT count(*) INTO n FROM d;
+    folded := folded + n;
+    WITH k AS (
+        SELECT DISTINCT c.hour, c.source FROM @extschema@.hourly_totals c WHERE NOT c.compacted
+    ), d AS (
+        DELETE FROM @extschema@.hourly_totals c USING k
+         WHERE c.hour = k.hour AND c.source = k.source
+        RETURNING c.*
+    ), i AS (
+        INSERT INTO @extschema@.hourly_totals (hour, source, sent, delivered, hard, soft, complaints, sender_side,
+                                               compacted)
+        SELECT d.hour, d.source, sum(d.sent), sum(d.delivered), sum(d.hard), sum(d.soft), sum(d.complaints),
+               sum(d.sender_side), true
+          FROM d GROUP BY d.hour, d.source
+    )
+    SELECT count(*) INTO n FROM d;
+    RETURN folded + n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.compact_counters() IS
+    'fold the counter rows appended since the last run into one row per hour and key (run_maintenance does it; schedule it every minute for a busy write path)';
+
 -- Records an alert unless the same kind/scope/level is already on record within the alert window, raises
 -- a WARNING and sends a NOTIFY with the alert as JSON.  Returns true when a new alert was recorded.
 CREATE OR REPLACE FUNCTION @extschema@.raise_alert(kind @extschema@.alert_kind, level @extschema@.rate_verdict, scope text,
@@ -68,7 +134,8 @@ $$;
 
 CREATE OR REPLACE FUNCTION @extschema@.run_maintenance(
     OUT escalated integer, OUT escalations_lifted integer, OUT partitions_created integer,
-    OUT partitions_dropped integer, OUT alerts integer, OUT removals_done integer, OUT duration interval)
+    OUT partitions_dropped integer, OUT alerts integer, OUT removals_done integer, OUT duration interval,
+    OUT counters_folded bigint)
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
@@ -84,6 +151,9 @@ BEGIN
     SELECT * INTO STRICT hard_t FROM @extschema@.rate_thresholds WHERE metric = 'hard_bounce';
     SELECT * INTO STRICT comp_t FROM @extschema@.rate_thresholds WHERE metric = 'complaint';
     alerts := 0;
+
+    -- 0. the counter rows ingestion appended (the rates below read fewer rows)
+    counters_folded := @extschema@.compact_counters();
 
     -- 1. soft-bounce escalation
     SELECT e.opened, e.lifted INTO escalated, escalations_lifted FROM @extschema@.apply_escalation() e;

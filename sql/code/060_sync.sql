@@ -90,8 +90,8 @@ CREATE OR REPLACE FUNCTION @extschema@.provider_remove(account text, email text)
 COMMENT ON FUNCTION @extschema@.provider_remove(text, text) IS
     'take the address off the account''s bounce list at the provider (SendGrid DELETE, Postmark activate, Mailgun DELETE)';
 
--- Queues the removal of an address from every account whose provider listed it (a stored event says
--- the provider suppresses it).  Returns how many were queued.
+-- Queues the removal of an address from every account whose provider lists it (provider_listings, kept
+-- by ingestion beyond event retention).  Returns how many were queued.
 CREATE OR REPLACE FUNCTION @extschema@.queue_provider_removals(email text) RETURNS integer
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
@@ -104,8 +104,8 @@ BEGIN
     INSERT INTO @extschema@.provider_removals AS r (account, email)
     SELECT a.name, addr
       FROM @extschema@.provider_accounts a
-     WHERE EXISTS (SELECT 1 FROM @extschema@.events e
-                    WHERE e.email = addr AND e.provider = a.provider AND e.provider_suppressed)
+     WHERE EXISTS (SELECT 1 FROM @extschema@.provider_listings l
+                    WHERE l.email = addr AND l.provider = a.provider AND l.cleared_at IS NULL)
      ORDER BY a.name
     ON CONFLICT (account, email) WHERE done_at IS NULL DO NOTHING;
     GET DIAGNOSTICS n = ROW_COUNT;
@@ -135,6 +135,9 @@ BEGIN
             PERFORM @extschema@.provider_remove(r.account, r.email);
             UPDATE @extschema@.provider_removals SET done_at = now(), attempts = attempts + 1, last_error = NULL
              WHERE removal_id = r.removal_id;
+            UPDATE @extschema@.provider_listings l SET cleared_at = now()
+              FROM @extschema@.provider_accounts a
+             WHERE a.name = r.account AND l.email = r.email AND l.provider = a.provider AND l.cleared_at IS NULL;
             ok := ok + 1;
         EXCEPTION WHEN query_canceled THEN
             RAISE;

@@ -63,14 +63,14 @@ GRANT SELECT ON
     @extschema@.classify_rules, @extschema@.escalation_rules, @extschema@.escalating_reasons,
     @extschema@.settings, @extschema@.rate_thresholds,
     @extschema@.addresses, @extschema@.suppressions, @extschema@.notices, @extschema@.pending_notices,
-    @extschema@.daily_counts, @extschema@.daily_reason_counts, @extschema@.daily_totals,
-    @extschema@.recorded_sends, @extschema@.alerts
+    @extschema@.hourly_counts, @extschema@.hourly_reason_counts, @extschema@.hourly_totals,
+    @extschema@.provider_listings, @extschema@.alerts
     TO bounce_mgmt_reader;
 GRANT EXECUTE ON FUNCTION
     @extschema@.require_note(text, text, text),
     @extschema@.is_suppressed(text), @extschema@.can_send(text), @extschema@.suppression_status(text[]),
     @extschema@.pending_notices(integer, interval, interval),
-    @extschema@.bounce_rates(interval, timestamptz, timestamptz, text),
+    @extschema@.bounce_rates(interval, timestamptz, timestamptz, text, text),
     @extschema@.bounce_rate(timestamptz, timestamptz),
     @extschema@.sender_incidents(timestamptz, timestamptz, numeric, integer),
     @extschema@.rate_verdict(bigint, numeric, numeric),
@@ -79,9 +79,11 @@ GRANT EXECUTE ON FUNCTION
 
 -- writer
 GRANT SELECT ON @extschema@.events, @extschema@.ingest_batches, @extschema@.ingest_errors TO bounce_mgmt_writer;
-GRANT INSERT, UPDATE ON @extschema@.notices, @extschema@.recorded_sends, @extschema@.daily_totals
-    TO bounce_mgmt_writer;
+GRANT INSERT, UPDATE ON @extschema@.notices TO bounce_mgmt_writer;
+-- counters: appended by record_sends() (the application's own sends), never updated
+GRANT INSERT ON @extschema@.hourly_counts, @extschema@.hourly_totals TO bounce_mgmt_writer;
 GRANT EXECUTE ON FUNCTION
+    @extschema@.event_row_columns(),
     @extschema@.ingest(text, text, boolean), @extschema@.ingest(jsonb, text, boolean),
     @extschema@.record_send(text, timestamptz), @extschema@.record_sends(text[], timestamptz),
     @extschema@.mark_notified(text, text)
@@ -92,6 +94,11 @@ GRANT INSERT, UPDATE, DELETE ON @extschema@.classify_rules, @extschema@.escalati
     TO bounce_mgmt_admin;
 GRANT UPDATE ON @extschema@.settings, @extschema@.rate_thresholds TO bounce_mgmt_admin;
 GRANT INSERT, UPDATE ON @extschema@.suppressions TO bounce_mgmt_admin;
+-- maintenance folds the counter rows (compact_counters) and clears listings a removal took care of
+GRANT DELETE ON @extschema@.hourly_counts, @extschema@.hourly_reason_counts, @extschema@.hourly_totals
+    TO bounce_mgmt_admin;
+GRANT INSERT ON @extschema@.hourly_reason_counts TO bounce_mgmt_admin;
+GRANT UPDATE (cleared_at) ON @extschema@.provider_listings TO bounce_mgmt_admin;
 GRANT EXECUTE ON FUNCTION
     @extschema@.suppress(text, text), @extschema@.unsuppress(text, text, boolean),
     @extschema@.apply_escalation(timestamptz, boolean), @extschema@.replay_errors(bigint[]),
@@ -113,6 +120,7 @@ GRANT EXECUTE ON FUNCTION
 -- maintenance runs with the admin's own rights; only the partition DDL inside it is SECURITY DEFINER
 GRANT INSERT ON @extschema@.alerts TO bounce_mgmt_admin;
 GRANT EXECUTE ON FUNCTION @extschema@.run_maintenance(), @extschema@.drop_event_partitions(timestamptz),
+    @extschema@.compact_counters(),
     @extschema@.raise_alert(@extschema@.alert_kind, @extschema@.rate_verdict, text, numeric, numeric,
                             timestamptz, timestamptz, jsonb)
     TO bounce_mgmt_admin;

@@ -1,6 +1,7 @@
 -- 040_events.sql — the event store: providers, event types, one row per ingest() call, the events table
--- partitioned by month, per-address state, daily counters, and the elements that could not be ingested.
+-- partitioned by month, per-address state, hourly counters, and the elements that could not be ingested.
 -- Ingestion (src/pg/ingest.c, src/pg/ingest_store.c) is the only writer of events, addresses and counters.
+-- Every unique key of a per-address table starts with email, the distribution column for Citus.
 
 CREATE TYPE @extschema@.provider AS ENUM
     ('sendgrid', 'ses', 'mailgun', 'postmark', 'generic', 'sparkpost', 'mailjet', 'brevo', 'mandrill');
@@ -58,7 +59,8 @@ CREATE TABLE @extschema@.events (
     email_original      text,
     batch_id            bigint NOT NULL,
     raw                 jsonb,
-    PRIMARY KEY (provider, provider_event_id, occurred_at)
+    -- the dedupe key, led by email (per-address look-ups by time use it too; Citus distributes by email)
+    PRIMARY KEY (email, occurred_at, provider, provider_event_id)
 ) PARTITION BY RANGE (occurred_at);
 COMMENT ON TABLE @extschema@.events IS
     'one row per recipient event from a provider, deduplicated on (provider, provider_event_id); partitioned by month of occurred_at (retention = dropping partitions)';
@@ -69,7 +71,6 @@ COMMENT ON COLUMN @extschema@.events.email IS
 COMMENT ON COLUMN @extschema@.events.rate_excluded IS
     'not counted in rates, as the provider does not count it (SES OnAccountSuppressionList, auto-replies, drops to listed addresses)';
 COMMENT ON COLUMN @extschema@.events.list_entry IS 'from a suppression-list API (bounces/blocks list), not an event feed';
-CREATE INDEX events_email ON @extschema@.events (email, occurred_at);
 CREATE INDEX events_occurred_at ON @extschema@.events USING brin (occurred_at);
 -- No pg_extension_config_dump for events: its partitions are created by ingestion and maintenance, not by
 -- the extension script, so they are ordinary tables that pg_dump dumps with their data.
@@ -102,10 +103,13 @@ COMMENT ON TABLE @extschema@.addresses IS
 CREATE INDEX addresses_domain ON @extschema@.addresses (domain);
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.addresses', '');
 
--- counters per UTC day x provider x recipient domain: what rates are computed from
-CREATE TABLE @extschema@.daily_counts (
-    day          date NOT NULL,
-    provider     @extschema@.provider NOT NULL,
+-- Counters per UTC hour x provider x recipient domain: what rates are computed from.  Insert-only: every
+-- ingestion appends one row per hour, provider and domain it touched (no row is ever updated, so
+-- concurrent ingestions never wait for each other here); readers sum; maintenance compacts the rows of a
+-- key into one (compacted = true).  provider NULL: sends recorded by the application (record_sends).
+CREATE TABLE @extschema@.hourly_counts (
+    hour         timestamptz NOT NULL,
+    provider     @extschema@.provider,
     domain       text NOT NULL,
     sent         bigint NOT NULL DEFAULT 0,
     delivered    bigint NOT NULL DEFAULT 0,
@@ -117,22 +121,46 @@ CREATE TABLE @extschema@.daily_counts (
     unsubscribes bigint NOT NULL DEFAULT 0,
     sender_side  bigint NOT NULL DEFAULT 0,
     excluded     bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, provider, domain)
+    compacted    boolean NOT NULL DEFAULT false
 );
-COMMENT ON TABLE @extschema@.daily_counts IS
-    'event counts per UTC day, provider and recipient domain (hard/soft: bounces the provider counts; sender_side: soft bounces for reasons the sender must fix; excluded: rate-excluded events and list entries)';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.daily_counts', '');
+COMMENT ON TABLE @extschema@.hourly_counts IS
+    'event counts per UTC hour, provider (NULL: recorded sends) and recipient domain, insert-only and summed by readers (hard/soft: bounces the provider counts; sender_side: soft bounces for reasons the sender must fix; excluded: rate-excluded events and list entries)';
+CREATE INDEX hourly_counts_hour ON @extschema@.hourly_counts (hour);
+CREATE INDEX hourly_counts_new ON @extschema@.hourly_counts (hour) WHERE NOT compacted;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.hourly_counts', '');
 
-CREATE TABLE @extschema@.daily_reason_counts (
-    day       date NOT NULL,
-    provider  @extschema@.provider NOT NULL,
-    domain    text NOT NULL,
-    reason    @extschema@.bounce_reason NOT NULL,
-    n         bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, provider, domain, reason)
+CREATE TABLE @extschema@.hourly_reason_counts (
+    hour       timestamptz NOT NULL,
+    provider   @extschema@.provider NOT NULL,
+    domain     text NOT NULL,
+    reason     @extschema@.bounce_reason NOT NULL,
+    n          bigint NOT NULL DEFAULT 0,
+    compacted  boolean NOT NULL DEFAULT false
 );
-COMMENT ON TABLE @extschema@.daily_reason_counts IS 'bounces and deferrals per UTC day, provider, recipient domain and reason';
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.daily_reason_counts', '');
+COMMENT ON TABLE @extschema@.hourly_reason_counts IS
+    'bounces and deferrals per UTC hour, provider, recipient domain and reason (insert-only, like hourly_counts)';
+CREATE INDEX hourly_reason_counts_hour ON @extschema@.hourly_reason_counts (hour);
+CREATE INDEX hourly_reason_counts_new ON @extschema@.hourly_reason_counts (hour) WHERE NOT compacted;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.hourly_reason_counts', '');
+
+-- hourly_counts summed over domains, per hour and source (a provider's name, or 'recorded'): what
+-- bounce_rates() reads unless it splits by domain, so a 30-day question reads a few thousand rows
+CREATE TABLE @extschema@.hourly_totals (
+    hour         timestamptz NOT NULL,
+    source       text NOT NULL,
+    sent         bigint NOT NULL DEFAULT 0,
+    delivered    bigint NOT NULL DEFAULT 0,
+    hard         bigint NOT NULL DEFAULT 0,
+    soft         bigint NOT NULL DEFAULT 0,
+    complaints   bigint NOT NULL DEFAULT 0,
+    sender_side  bigint NOT NULL DEFAULT 0,
+    compacted    boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE @extschema@.hourly_totals IS
+    'hourly_counts summed over domains per UTC hour and source (provider name, or ''recorded''), insert-only like hourly_counts';
+CREATE INDEX hourly_totals_hour ON @extschema@.hourly_totals (hour);
+CREATE INDEX hourly_totals_new ON @extschema@.hourly_totals (hour) WHERE NOT compacted;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.hourly_totals', '');
 
 -- elements that could not be ingested, kept with the reason until replayed
 CREATE TABLE @extschema@.ingest_errors (

@@ -8,7 +8,7 @@ COMMENT ON TYPE @extschema@.suppression_cause IS
     'why an address was suppressed: hard_bounce (the address is bad), complaint (its owner reported spam), repeated_soft / persistent_soft (soft bounces escalated by escalation_rules), operator (suppress())';
 
 CREATE TABLE @extschema@.suppressions (
-    suppression_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    suppression_id bigint GENERATED ALWAYS AS IDENTITY,
     email          text NOT NULL,
     domain         text NOT NULL,
     cause          @extschema@.suppression_cause NOT NULL,
@@ -21,11 +21,17 @@ CREATE TABLE @extschema@.suppressions (
     closed_at      timestamptz,
     closed_by      name,
     close_note     text,
+    evidence_at    timestamptz,
+    PRIMARY KEY (email, suppression_id),
     CHECK ((closed_at IS NULL) = (closed_by IS NULL)),
     CHECK (closed_at IS NULL OR closed_at >= opened_at)
 );
 COMMENT ON TABLE @extschema@.suppressions IS
     'suppression periods: open while closed_at IS NULL; closed periods are history (who lifted it, why)';
+COMMENT ON COLUMN @extschema@.suppressions.opened_at IS
+    'when the suppression was recorded (ingestion or operator time); see evidence_at for when the address failed';
+COMMENT ON COLUMN @extschema@.suppressions.evidence_at IS
+    'when the bounce or complaint that opened it happened (the event''s own time; for an escalation, the bounce that met the rule); NULL for operator suppressions';
 -- at most one open period per address; the index can_send() probes
 CREATE UNIQUE INDEX suppressions_open_email ON @extschema@.suppressions (email) WHERE closed_at IS NULL;
 CREATE INDEX suppressions_email ON @extschema@.suppressions (email, opened_at);

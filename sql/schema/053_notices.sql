@@ -6,7 +6,7 @@ CREATE TYPE @extschema@.notice_kind AS ENUM ('hard', 'repeated_soft');
 CREATE TYPE @extschema@.notice_resolution AS ENUM ('address_changed', 'delivered', 'unsuppressed', 'dismissed');
 
 CREATE TABLE @extschema@.notices (
-    notice_id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    notice_id         bigint GENERATED ALWAYS AS IDENTITY,
     email             text NOT NULL,
     kind              @extschema@.notice_kind NOT NULL,
     reason            @extschema@.bounce_reason,
@@ -21,6 +21,7 @@ CREATE TABLE @extschema@.notices (
     resolution        @extschema@.notice_resolution,
     resolved_by       name,
     new_email         text,
+    PRIMARY KEY (email, notice_id),
     CHECK ((resolved_at IS NULL) = (resolution IS NULL))
 );
 COMMENT ON TABLE @extschema@.notices IS

@@ -70,3 +70,138 @@ ALTER TABLE @extschema@.escalation_rules
 -- the users-table trigger becomes C and runs with the caller's rights (it was SECURITY DEFINER and read
 -- the whole row through to_jsonb(), running the caller's casts as the extension's owner); apply_escalation
 -- no longer uses temporary tables; run_maintenance() runs with the caller's rights: all in the code below
+
+-- ---- the write path without a global lock (issue 9) ---------------------------------------------------
+
+-- rows reach the flush statement as an ephemeral relation: the SQL-to-C hop is gone; functions whose
+-- arguments or results change are created again by the code below
+DROP FUNCTION @extschema@.ingest_flush_rows();
+DROP FUNCTION @extschema@.bounce_rates(interval, timestamptz, timestamptz, text);
+DROP FUNCTION @extschema@.run_maintenance();
+
+-- events: the dedupe key is led by email (Citus distributes by it; it serves per-address look-ups too,
+-- so the separate email index goes)
+ALTER TABLE @extschema@.events DROP CONSTRAINT events_pkey;
+ALTER TABLE @extschema@.events ADD PRIMARY KEY (email, occurred_at, provider, provider_event_id);
+DROP INDEX @extschema@.events_email;
+
+-- counters: insert-only hourly rows instead of daily rows every ingestion updated; the daily history
+-- moves over as one row per day at 00:00 UTC (exact for UTC days, as before)
+-- Counters per UTC hour x provider x recipient domain: what rates are computed from.  Insert-only: every
+-- ingestion appends one row per hour, provider and domain it touched (no row is ever updated, so
+-- concurrent ingestions never wait for each other here); readers sum; maintenance compacts the rows of a
+-- key into one (compacted = true).  provider NULL: sends recorded by the application (record_sends).
+CREATE TABLE @extschema@.hourly_counts (
+    hour         timestamptz NOT NULL,
+    provider     @extschema@.provider,
+    domain       text NOT NULL,
+    sent         bigint NOT NULL DEFAULT 0,
+    delivered    bigint NOT NULL DEFAULT 0,
+    hard         bigint NOT NULL DEFAULT 0,
+    soft         bigint NOT NULL DEFAULT 0,
+    deferred     bigint NOT NULL DEFAULT 0,
+    dropped      bigint NOT NULL DEFAULT 0,
+    complaints   bigint NOT NULL DEFAULT 0,
+    unsubscribes bigint NOT NULL DEFAULT 0,
+    sender_side  bigint NOT NULL DEFAULT 0,
+    excluded     bigint NOT NULL DEFAULT 0,
+    compacted    boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE @extschema@.hourly_counts IS
+    'event counts per UTC hour, provider (NULL: recorded sends) and recipient domain, insert-only and summed by readers (hard/soft: bounces the provider counts; sender_side: soft bounces for reasons the sender must fix; excluded: rate-excluded events and list entries)';
+CREATE INDEX hourly_counts_hour ON @extschema@.hourly_counts (hour);
+CREATE INDEX hourly_counts_new ON @extschema@.hourly_counts (hour) WHERE NOT compacted;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.hourly_counts', '');
+
+CREATE TABLE @extschema@.hourly_reason_counts (
+    hour       timestamptz NOT NULL,
+    provider   @extschema@.provider NOT NULL,
+    domain     text NOT NULL,
+    reason     @extschema@.bounce_reason NOT NULL,
+    n          bigint NOT NULL DEFAULT 0,
+    compacted  boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE @extschema@.hourly_reason_counts IS
+    'bounces and deferrals per UTC hour, provider, recipient domain and reason (insert-only, like hourly_counts)';
+CREATE INDEX hourly_reason_counts_hour ON @extschema@.hourly_reason_counts (hour);
+CREATE INDEX hourly_reason_counts_new ON @extschema@.hourly_reason_counts (hour) WHERE NOT compacted;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.hourly_reason_counts', '');
+
+-- hourly_counts summed over domains, per hour and source (a provider's name, or 'recorded'): what
+-- bounce_rates() reads unless it splits by domain, so a 30-day question reads a few thousand rows
+CREATE TABLE @extschema@.hourly_totals (
+    hour         timestamptz NOT NULL,
+    source       text NOT NULL,
+    sent         bigint NOT NULL DEFAULT 0,
+    delivered    bigint NOT NULL DEFAULT 0,
+    hard         bigint NOT NULL DEFAULT 0,
+    soft         bigint NOT NULL DEFAULT 0,
+    complaints   bigint NOT NULL DEFAULT 0,
+    sender_side  bigint NOT NULL DEFAULT 0,
+    compacted    boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE @extschema@.hourly_totals IS
+    'hourly_counts summed over domains per UTC hour and source (provider name, or ''recorded''), insert-only like hourly_counts';
+CREATE INDEX hourly_totals_hour ON @extschema@.hourly_totals (hour);
+CREATE INDEX hourly_totals_new ON @extschema@.hourly_totals (hour) WHERE NOT compacted;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.hourly_totals', '');
+
+INSERT INTO @extschema@.hourly_counts (hour, provider, domain, sent, delivered, hard, soft, deferred, dropped,
+                                       complaints, unsubscribes, sender_side, excluded, compacted)
+SELECT c.day::timestamp AT TIME ZONE 'UTC', c.provider, c.domain, c.sent, c.delivered, c.hard, c.soft, c.deferred,
+       c.dropped, c.complaints, c.unsubscribes, c.sender_side, c.excluded, true
+  FROM @extschema@.daily_counts c
+UNION ALL
+SELECT r.day::timestamp AT TIME ZONE 'UTC', NULL, r.domain, r.sends, 0, 0, 0, 0, 0, 0, 0, 0, 0, true
+  FROM @extschema@.recorded_sends r;
+INSERT INTO @extschema@.hourly_reason_counts (hour, provider, domain, reason, n, compacted)
+SELECT c.day::timestamp AT TIME ZONE 'UTC', c.provider, c.domain, c.reason, c.n, true
+  FROM @extschema@.daily_reason_counts c;
+INSERT INTO @extschema@.hourly_totals (hour, source, sent, delivered, hard, soft, complaints, sender_side, compacted)
+SELECT t.day::timestamp AT TIME ZONE 'UTC', t.source, t.sent, t.delivered, t.hard, t.soft, t.complaints,
+       t.sender_side, true
+  FROM @extschema@.daily_totals t;
+-- leaving the extension first takes them off its list of tables pg_dump dumps (DROP alone leaves it there)
+ALTER EXTENSION bounce_mgmt DROP TABLE @extschema@.daily_counts;
+ALTER EXTENSION bounce_mgmt DROP TABLE @extschema@.daily_reason_counts;
+ALTER EXTENSION bounce_mgmt DROP TABLE @extschema@.daily_totals;
+ALTER EXTENSION bounce_mgmt DROP TABLE @extschema@.recorded_sends;
+DROP TABLE @extschema@.daily_counts, @extschema@.daily_reason_counts, @extschema@.daily_totals,
+           @extschema@.recorded_sends;
+
+-- the providers' own lists, kept beyond event retention (unsuppress() looked for them in events, which
+-- retention drops)
+CREATE TABLE @extschema@.provider_listings (
+    email          text NOT NULL,
+    provider       @extschema@.provider NOT NULL,
+    listed_at      timestamptz NOT NULL,
+    reason         @extschema@.bounce_reason,
+    diagnostic     text,
+    first_seen_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    last_seen_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    cleared_at     timestamptz,
+    PRIMARY KEY (email, provider)
+);
+COMMENT ON TABLE @extschema@.provider_listings IS
+    'addresses on a provider''s own suppression list (the provider drops mail to them): listed_at = the newest listing event, cleared_at = taken off by provider_remove (NULL while listed)';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.provider_listings', '');
+INSERT INTO @extschema@.provider_listings (email, provider, listed_at, reason, diagnostic)
+SELECT DISTINCT ON (e.email, e.provider) e.email, e.provider, e.occurred_at, e.reason, e.diagnostic
+  FROM @extschema@.events e WHERE e.provider_suppressed
+ ORDER BY e.email, e.provider, e.occurred_at DESC;
+UPDATE @extschema@.provider_listings l SET cleared_at = r.done_at
+  FROM @extschema@.provider_removals r JOIN @extschema@.provider_accounts a ON a.name = r.account
+ WHERE r.email = l.email AND a.provider = l.provider AND r.done_at >= l.listed_at;
+
+-- suppressions and notices: keys led by email; suppressions say when the address failed
+ALTER TABLE @extschema@.suppressions DROP CONSTRAINT suppressions_pkey;
+ALTER TABLE @extschema@.suppressions ADD COLUMN evidence_at timestamptz;
+ALTER TABLE @extschema@.suppressions ADD PRIMARY KEY (email, suppression_id);
+UPDATE @extschema@.suppressions s SET evidence_at = e.occurred_at
+  FROM @extschema@.events e WHERE e.event_id = s.event_id;
+COMMENT ON COLUMN @extschema@.suppressions.opened_at IS
+    'when the suppression was recorded (ingestion or operator time); see evidence_at for when the address failed';
+COMMENT ON COLUMN @extschema@.suppressions.evidence_at IS
+    'when the bounce or complaint that opened it happened (the event''s own time; for an escalation, the bounce that met the rule); NULL for operator suppressions';
+ALTER TABLE @extschema@.notices DROP CONSTRAINT notices_pkey;
+ALTER TABLE @extschema@.notices ADD PRIMARY KEY (email, notice_id);

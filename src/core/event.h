@@ -91,6 +91,8 @@ typedef struct bm_event
 	bm_str		raw;			/* what is kept with the event: the JSON text of its element, or only its own part
 								 * of an element that reports several recipients (SES) */
 	bm_str		element;		/* the JSON text of the whole element, for quarantine and replay */
+	uint32_t	raw_ref;		/* raw as parsed: a node for bm_payload_walk(), valid during the sink call; 0
+								 * when raw is absent */
 	uint32_t	flags;			/* BM_EVF_* */
 } bm_event;
 

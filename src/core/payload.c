@@ -54,6 +54,11 @@ struct bm_parser
 	bm_ctx		ctx;
 	char	   *form;			/* decoded Mandrill form field */
 	size_t		form_cap;
+	struct walk_frame
+	{
+		bm_json_kind kind;
+		uint32_t	remaining;
+	}			walk[BJ_MAX_DEPTH + 1];	/* bm_payload_walk's open containers */
 };
 
 /* Indexed by bm_provider. */
@@ -197,6 +202,7 @@ ctx_start(bm_parser *p, const bm_payload_opts *opts, const bm_sink *sink, bm_pay
 	c->provider = BM_PROVIDER_AUTO;
 	c->index = 0;
 	c->raw = BM_STR_NULL;
+	c->raw_ref = 0;
 	c->id.oom = c->msg.oom = c->field.oom = c->aux.oom = false;
 }
 
@@ -278,6 +284,7 @@ parse_array(bm_parser *p, const char *text, size_t len, size_t pos, size_t base,
 		}
 		c->index = index;
 		c->raw = (bm_str) {text + start, pos - start};
+		c->raw_ref = root;
 		if (!bj_is(d, root, BJ_OBJECT))
 			bm_reject_elem(c, "element is not a JSON object", "");
 		else if (js == BJ_RANGE)
@@ -372,6 +379,7 @@ parse_object(bm_parser *p, const char *text, size_t len, size_t pos, size_t base
 	}
 	c->index = 0;
 	c->raw = (bm_str) {text + start, pos - start};
+	c->raw_ref = root;
 	if (js == BJ_RANGE)
 	{
 		bm_reject_elem(c, je.message, "");
@@ -411,6 +419,64 @@ parse_json_text(bm_parser *p, const char *text, size_t len, size_t base, int max
 		return st;
 	}
 	return parse_object(p, text, len, pos, base, max_depth, detected);
+}
+
+/* ---- walking a parsed value ------------------------------------------------------------------------- */
+
+static const bm_json_kind walk_kinds[] = {
+	[BJ_NULL] = BM_JSON_NULL, [BJ_FALSE] = BM_JSON_FALSE, [BJ_TRUE] = BM_JSON_TRUE,
+	[BJ_NUMBER] = BM_JSON_NUMBER, [BJ_STRING] = BM_JSON_STRING, [BJ_ARRAY] = BM_JSON_ARRAY,
+	[BJ_OBJECT] = BM_JSON_OBJECT,
+};
+
+/*
+ * The nodes of a value are stored in document order (a container's first child follows it, its children
+ * and their subtrees follow each other), so the walk is a forward scan with a stack of how many children
+ * each open container still has.
+ */
+bool
+bm_payload_walk(const bm_parser *parser, uint32_t ref, const bm_json_visitor *v)
+{
+	const bj_doc *d = &parser->doc;
+	struct walk_frame *stack = ((bm_parser *) parser)->walk;
+	int			depth = 0;
+	uint32_t	i = ref;
+
+	if (ref == 0 || ref >= d->n)
+		return false;
+	for (;;)
+	{
+		const bj_node *n = bj_at(d, i);
+		bm_json_kind kind = walk_kinds[n->type];
+		bool		container = (kind == BM_JSON_ARRAY || kind == BM_JSON_OBJECT);
+
+		if (!v->value(v->ctx, kind, depth > 0 && stack[depth - 1].kind == BM_JSON_OBJECT ? n->key : NULL,
+					  n->key_len, container ? NULL : n->str, container ? 0 : n->len,
+					  (n->flags & BJ_F_HAS_NUL) != 0))
+			return false;
+		if (container && n->count > 0)
+		{
+			if (depth > BJ_MAX_DEPTH)
+				return false;	/* deeper than any parse allows: cannot happen */
+			stack[depth].kind = kind;
+			stack[depth].remaining = n->count;
+			depth++;
+			i++;
+			continue;
+		}
+		if (container && !v->end(v->ctx, kind))
+			return false;
+		/* node i is done: close every container whose last child it was */
+		while (depth > 0 && --stack[depth - 1].remaining == 0)
+		{
+			depth--;
+			if (!v->end(v->ctx, stack[depth].kind))
+				return false;
+		}
+		if (depth == 0)
+			return true;
+		i++;
+	}
 }
 
 /* ---- Mandrill's form-encoded body --------------------------------------------------------------------- */

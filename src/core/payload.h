@@ -68,6 +68,38 @@ typedef struct bm_payload_opts
 	bool		keep_raw;		/* fill bm_event.raw / bm_reject.raw (rejects always get raw) */
 } bm_payload_opts;
 
+/* The kinds of JSON value bm_payload_walk() reports. */
+typedef enum bm_json_kind
+{
+	BM_JSON_NULL = 0,
+	BM_JSON_FALSE,
+	BM_JSON_TRUE,
+	BM_JSON_NUMBER,				/* s: the number's JSON text */
+	BM_JSON_STRING,				/* s: the decoded UTF-8 bytes (has_nul: a "\u0000" among them) */
+	BM_JSON_ARRAY,
+	BM_JSON_OBJECT
+} bm_json_kind;
+
+/*
+ * A visitor of a parsed JSON value.  value() is called for every value in document order; key is the
+ * member name when the value is an object member, else NULL.  For an array or object, value() opens it,
+ * its children follow, and end() closes it.  Returning false stops the walk.
+ */
+typedef struct bm_json_visitor
+{
+	void	   *ctx;
+	bool		(*value) (void *ctx, bm_json_kind kind, const char *key, size_t key_len, const char *s,
+						  size_t len, bool has_nul);
+	bool		(*end) (void *ctx, bm_json_kind kind);
+} bm_json_visitor;
+
+/*
+ * Walks an event's raw value as the parser parsed it (ref = bm_event.raw_ref, during the sink call):
+ * what is kept of an element is built from the parse, not from a second parse of its text.  Iterative.
+ * Returns false when the visitor stopped, or when ref is 0.
+ */
+bool		bm_payload_walk(const bm_parser *parser, uint32_t ref, const bm_json_visitor *visitor);
+
 bm_parser  *bm_parser_create(void);		/* NULL when out of memory */
 void		bm_parser_destroy(bm_parser *parser);	/* frees everything still held; NULL is a no-op */
 

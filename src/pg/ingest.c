@@ -1,9 +1,12 @@
 /*
- * ingest.c — ingest(payload, provider, all_or_nothing): parses a provider payload with the pure-C adapters
- * (src/core/payload.h), classifies each bounce with classify() and the operators' rules, buffers the rows
- * and hands them to ingest_store.c in bulk.  Elements that cannot be stored are quarantined in
- * ingest_errors with the reason (or, with all_or_nothing, fail the call).  The parser lives in a memory
- * context whose reset callback destroys it, so an ERROR anywhere leaks nothing.
+ * ingest.c — ingest(payload, provider, all_or_nothing) and the ingestion path shared with sync(): parses a
+ * provider payload with the pure-C adapters (src/core/payload.h), classifies each bounce with classify()
+ * and the operators' rules, turns each event into the row of event_row.def (its raw JSON built from the
+ * same parse) and hands the rows to ingest_store.c in flushes of up to BM_FLUSH_ROWS.  Elements that
+ * cannot be stored are quarantined in ingest_errors with the reason — once per element — or, with
+ * all_or_nothing, fail the call.  No lock is taken here: see ingest_store.c for how concurrent
+ * ingestions stay exact.  The parser lives in a memory context whose reset callback destroys it, so an
+ * ERROR anywhere leaks nothing.
  */
 #include "postgres.h"
 
@@ -15,24 +18,21 @@
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
-#include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "bm_pg.h"
 #include "classify.h"
+#include "event_row.h"
 #include "ingest.h"
 #include "ingest_store.h"
 #include "payload.h"
+#include "raw_jsonb.h"
 #include "timefmt.h"
 
 PG_FUNCTION_INFO_V1(bm_ingest_sql);
-
-/* all ingestion transactions take this transaction-level advisory lock (see README: concurrency) */
-#define BM_INGEST_LOCK_KEY INT64CONST(0x626f756e63650001)
 
 /* microseconds from 1970-01-01 to 2000-01-01 (PostgreSQL's epoch) */
 #define UNIX_TO_PG_USECS (INT64CONST(946684800) * USECS_PER_SEC)
@@ -41,27 +41,21 @@ static bool keep_raw = true;
 
 typedef struct ingest_state
 {
-	MemoryContext batch_cxt;	/* the call: parser, buffer, notes */
-	MemoryContext row_cxt;		/* the buffered rows' values: reset after each flush */
+	MemoryContext batch_cxt;	/* the call: parser, rows, notes */
+	MemoryContext row_cxt;		/* one row's values: reset after each row */
 	bm_parser  *parser;
 	const bm_ingest_options *opts;
-	bm_provider provider;		/* given, or detected from the first event / reject */
-	int64		batch_id;
-	int64		max_time;		/* later occurred_at is refused: now() + 1 day */
-	bm_rowbuf  *buf;
-	int32		events;
-	int64		inserted;
-	int32		quarantined;
-	List	   *notes;			/* of text */
+	const bm_ingest_catalog *cat;
+	bm_batch	batch;
+	bm_flush_rows rows;
+	int64		max_time;		/* later occurred_at is refused: now() + 1 day (unix microseconds) */
+	int64		horizon;		/* earlier occurred_at is older than the retention (unix microseconds) */
 	/* the last quarantined element: further refusals in it (SES recipients) only count, one row each element */
 	const char *q_raw;
 	size_t		q_len;
 	size_t		q_index;
 	int64		q_error_id;
 	int64		q_more;
-	Oid			provider_oid[BM_PROVIDER_COUNT];	/* enum label OIDs, looked up once per call */
-	Oid			etype_oid[BM_ET_COUNT];
-	bm_enum_cache enums;		/* bounce_class, bounce_reason, bounce_evidence labels */
 } ingest_state;
 
 void
@@ -71,6 +65,7 @@ bm_ingest_init(void)
 							 "Keep each event's raw JSON element in bounce_mgmt.events.raw.",
 							 "Off stores NULL instead (smaller tables; nothing to replay from).",
 							 &keep_raw, true, PGC_USERSET, 0, NULL, NULL, NULL);
+	bm_event_row_init();
 }
 
 static void
@@ -82,21 +77,6 @@ destroy_parser(void *arg)
 	st->parser = NULL;
 }
 
-/* The OIDs of the provider and event_type labels, in bm_provider / bm_event_type order. */
-static void
-load_enum_oids(ingest_state *st)
-{
-	const char *names[Max((int) BM_PROVIDER_COUNT, (int) BM_ET_COUNT)];
-
-	for (int i = 0; i < BM_PROVIDER_COUNT; i++)
-		names[i] = bm_provider_name((bm_provider) i);
-	bm_enum_label_oids(bm_type_oid("provider"), names, BM_PROVIDER_COUNT, st->provider_oid);
-	for (int i = 0; i < BM_ET_COUNT; i++)
-		names[i] = bm_event_type_name((bm_event_type) i);
-	bm_enum_label_oids(bm_type_oid("event_type"), names, BM_ET_COUNT, st->etype_oid);
-	bm_enum_cache_fill(&st->enums);
-}
-
 /* Is s storable as text: valid in the server encoding, no NUL byte? */
 static bool
 storable(bm_str s)
@@ -106,30 +86,6 @@ storable(bm_str s)
 	if (memchr(s.ptr, '\0', s.len) != NULL)
 		return false;
 	return pg_verifymbstr(s.ptr, (int) s.len, true);
-}
-
-static void
-set_text(ingest_state *st, int col, bm_str s)
-{
-	int			i = st->buf->n;
-
-	if (s.ptr == NULL)
-	{
-		st->buf->nulls[col][i] = true;
-		st->buf->values[col][i] = (Datum) 0;
-	}
-	else
-	{
-		st->buf->nulls[col][i] = false;
-		st->buf->values[col][i] = PointerGetDatum(cstring_to_text_with_len(s.ptr, (int) s.len));
-	}
-}
-
-static void
-set_value(ingest_state *st, int col, Datum v, bool isnull)
-{
-	st->buf->values[col][st->buf->n] = v;
-	st->buf->nulls[col][st->buf->n] = isnull;
 }
 
 /* The raw element as text for ingest_errors: NUL bytes and invalid encoding replaced, never refused. */
@@ -185,7 +141,7 @@ quarantine(ingest_state *st, bm_provider provider, size_t index, bm_str raw, con
 		index == st->q_index)
 	{
 		st->q_more++;
-		st->quarantined++;
+		st->batch.quarantined++;
 		return;
 	}
 	if (st->opts->all_or_nothing)
@@ -196,19 +152,18 @@ quarantine(ingest_state *st, bm_provider provider, size_t index, bm_str raw, con
 				 field && field[0] ? errdetail("Field: %s.", field) : 0,
 				 errhint("Without all_or_nothing the element would be kept in bounce_mgmt.ingest_errors and the rest of the batch stored.")));
 	quarantine_close(st);
-	st->q_error_id = bm_store_quarantine(st->batch_id, provider, (int64) index, quarantine_text(raw), reason,
-										 field);
+	st->q_error_id = bm_store_quarantine(st->batch.batch_id, provider, (int64) index, quarantine_text(raw),
+										 reason, field);
 	st->q_raw = raw.ptr;
 	st->q_len = raw.len;
 	st->q_index = index;
-	st->quarantined++;
+	st->batch.quarantined++;
 }
 
 static void
 flush(ingest_state *st)
 {
-	st->inserted += bm_store_flush(st->buf, st->batch_id);
-	MemoryContextReset(st->row_cxt);
+	bm_store_flush(&st->rows, &st->batch, st->cat);
 }
 
 /* Our verdict for one event: the classifier on the diagnostic, the provider's verdict where we have none. */
@@ -269,68 +224,52 @@ verdict_for(const bm_event *ev, bm_verdict *v, bool *classified)
 	}
 }
 
-/*
- * The raw element as jsonb, built in the row context.  jsonb refuses some JSON that json-c accepts (\u0000,
- * lone surrogates): then *why says so and the element is quarantined instead of failing the batch.  Only
- * data exceptions are caught (jsonb_in takes no locks or buffers); anything else is re-thrown.
- */
-static Datum
-raw_jsonb(ingest_state *st, bm_str raw, char **why)
+static inline void
+set_text(bm_event_row *row, bm_evcol col, bm_str s)
 {
-	MemoryContext old = MemoryContextSwitchTo(st->row_cxt);
-	char	   *cstr = pnstrdup(raw.ptr, raw.len);
-	volatile Datum result = (Datum) 0;
-
-	PG_TRY();
-	{
-		result = DirectFunctionCall1(jsonb_in, CStringGetDatum(cstr));
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(st->row_cxt);
-		edata = CopyErrorData();
-		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
-			PG_RE_THROW();
-		FlushErrorState();
-		*why = psprintf("raw element cannot be stored as jsonb: %s", edata->message);
-	}
-	PG_END_TRY();
-	MemoryContextSwitchTo(old);
-	return result;
+	row->nulls[col] = (s.ptr == NULL);
+	row->values[col] = s.ptr ? PointerGetDatum(cstring_to_text_with_len(s.ptr, (int) s.len)) : (Datum) 0;
 }
 
-static void
-sink_event(void *ctx, const bm_event *ev)
+static inline void
+set_value(bm_event_row *row, bm_evcol col, Datum v, bool isnull)
 {
-	ingest_state *st = (ingest_state *) ctx;
-	bm_verdict	v;
-	bool		classified;
-	int			i;
-	MemoryContext old;
-	int			y,
-				m,
-				d;
-	Datum		raw = (Datum) 0;
-	size_t		index = (size_t) st->events;
+	row->values[col] = v;
+	row->nulls[col] = isnull;
+}
 
-	st->events++;
-	if (st->provider == BM_PROVIDER_AUTO)
-		st->provider = ev->provider;
-	CHECK_FOR_INTERRUPTS();
-
-	/* refuse what cannot be stored, with the reason */
+/* Refuses what cannot be stored (with the reason); false when refused. */
+static bool
+acceptable(ingest_state *st, const bm_event *ev, size_t index, bool *keep)
+{
+	*keep = true;
 	if (ev->occurred_at == BM_TIME_NONE)
 	{
 		quarantine(st, ev->provider, index, ev->element, "missing timestamp", "timestamp");
-		return;
+		return false;
 	}
 	if (ev->occurred_at < UNIX_TO_PG_USECS || ev->occurred_at > st->max_time)
 	{
 		quarantine(st, ev->provider, index, ev->element,
 				   "timestamp out of range (before 2000-01-01 or more than a day ahead)", "timestamp");
-		return;
+		return false;
+	}
+	if (ev->occurred_at < st->horizon)
+	{
+		/*
+		 * Its month's events may already be dropped, so a repeat could not be recognized and would count
+		 * twice.  A provider's list entry says the address is listed there: kept as a listing (and a
+		 * suppression) without an event.
+		 */
+		if (ev->flags & BM_EVF_LIST_ENTRY)
+			*keep = false;
+		else
+		{
+			quarantine(st, ev->provider, index, ev->element,
+					   "older than the retention horizon (settings.event_retention): its month's events may be gone, so a repeat would count twice",
+					   "timestamp");
+			return false;
+		}
 	}
 	if (!storable(ev->provider_event_id) || !storable(ev->email) || !storable(ev->email_original) ||
 		!storable(ev->provider_type) || !storable(ev->provider_subtype) || !storable(ev->diagnostic) ||
@@ -338,69 +277,98 @@ sink_event(void *ctx, const bm_event *ev)
 	{
 		quarantine(st, ev->provider, index, ev->element,
 				   "a text field holds a NUL character or bytes that are not valid in the server encoding", "");
-		return;
+		return false;
 	}
-	if (keep_raw && ev->raw.ptr != NULL)
-	{
-		char	   *why = NULL;
+	return true;
+}
 
-		raw = raw_jsonb(st, ev->raw, &why);
+static void
+sink_event(void *ctx, const bm_event *ev)
+{
+	ingest_state *st = (ingest_state *) ctx;
+	const bm_ingest_catalog *cat = st->cat;
+	bm_verdict	v;
+	bool		classified;
+	bool		keep;
+	bm_event_row row;
+	MemoryContext old;
+	int			y,
+				m,
+				d;
+	Datum		raw = (Datum) 0;
+	size_t		index = (size_t) st->batch.events;
+	TimestampTz at;
+
+	st->batch.events++;
+	if (st->batch.provider == BM_PROVIDER_AUTO)
+		st->batch.provider = ev->provider;
+	CHECK_FOR_INTERRUPTS();
+
+	if (!acceptable(st, ev, index, &keep))
+		return;
+	old = MemoryContextSwitchTo(st->row_cxt);
+	if (keep && keep_raw && ev->raw_ref != 0)
+	{
+		const char *why;
+
+		raw = bm_raw_jsonb(st->parser, ev->raw_ref, &why);
 		if (why != NULL)
 		{
-			quarantine(st, ev->provider, index, ev->element, why, "");
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(st->row_cxt);
+			quarantine(st, ev->provider, index, ev->element,
+					   psprintf("raw element cannot be stored as jsonb: %s", why), "");
 			return;
 		}
 	}
 
 	verdict_for(ev, &v, &classified);
-	/* the buffer holds enum label OIDs indexed by these: never index past the tables */
+	/* the row holds enum label OIDs indexed by these: never index past the tables */
 	if ((unsigned) ev->provider >= BM_PROVIDER_COUNT || (unsigned) ev->type >= BM_ET_COUNT ||
 		(classified && ((unsigned) v.bounce_class > BM_NOT_BOUNCE || (unsigned) v.reason >= BM_REASON_COUNT ||
 						(unsigned) v.evidence > BM_EV_PROVIDER)))
 		elog(ERROR, "bounce_mgmt: invalid event from the %s adapter (type %d)",
 			 bm_provider_name(ev->provider), (int) ev->type);
 
-	old = MemoryContextSwitchTo(st->row_cxt);
-	i = st->buf->n;
-	bm_civil_from_us(ev->occurred_at, &y, &m, &d);
-	st->buf->months[i] = y * 12 + (m - 1);
-	set_value(st, BM_C_PROVIDER, ObjectIdGetDatum(st->provider_oid[ev->provider]), false);
-	set_text(st, BM_C_PID, ev->provider_event_id);
-	set_value(st, BM_C_OCCURRED, TimestampTzGetDatum(ev->occurred_at - UNIX_TO_PG_USECS), false);
-	set_value(st, BM_C_ETYPE, ObjectIdGetDatum(st->etype_oid[ev->type]), false);
-	set_text(st, BM_C_EMAIL, ev->email);
-	set_text(st, BM_C_DOMAIN, ev->domain);
-	if (classified)
-	{
-		set_value(st, BM_C_CLASS, ObjectIdGetDatum(st->enums.class_oid[v.bounce_class]), false);
-		set_value(st, BM_C_REASON, ObjectIdGetDatum(st->enums.reason_oid[v.reason]), false);
-		set_value(st, BM_C_EVIDENCE, ObjectIdGetDatum(st->enums.evidence_oid[v.evidence]), false);
-	}
-	else
-	{
-		set_value(st, BM_C_CLASS, (Datum) 0, true);
-		set_value(st, BM_C_REASON, (Datum) 0, true);
-		set_value(st, BM_C_EVIDENCE, (Datum) 0, true);
-	}
+	at = ev->occurred_at - UNIX_TO_PG_USECS;
+	set_value(&row, BM_EV_provider, ObjectIdGetDatum(cat->provider_oid[ev->provider]), false);
+	set_text(&row, BM_EV_provider_event_id, ev->provider_event_id);
+	set_value(&row, BM_EV_occurred_at, TimestampTzGetDatum(at), false);
+	set_value(&row, BM_EV_event_type, ObjectIdGetDatum(cat->etype_oid[ev->type]), false);
+	set_text(&row, BM_EV_email, ev->email);
+	set_text(&row, BM_EV_domain, ev->domain);
+	set_value(&row, BM_EV_bounce_class, classified ? ObjectIdGetDatum(cat->enums.class_oid[v.bounce_class]) : 0,
+			  !classified);
+	set_value(&row, BM_EV_reason, classified ? ObjectIdGetDatum(cat->enums.reason_oid[v.reason]) : 0, !classified);
+	set_value(&row, BM_EV_evidence, classified ? ObjectIdGetDatum(cat->enums.evidence_oid[v.evidence]) : 0,
+			  !classified);
 	{
 		int			reply = classified ? v.reply_code : ev->reply_code;
 		bm_status	status = classified ? v.status : ev->status;
 
 		/* reply codes are 3 digits, statuses valid (the parsers guarantee both; anything else is NULL) */
-		set_value(st, BM_C_REPLY, Int16GetDatum((int16) reply), reply <= 0 || reply > PG_INT16_MAX);
-		set_value(st, BM_C_STATUS, UInt32GetDatum(status), !bm_status_is_valid(status));
+		set_value(&row, BM_EV_reply_code, Int16GetDatum((int16) reply), reply <= 0 || reply > PG_INT16_MAX);
+		set_value(&row, BM_EV_status, UInt32GetDatum(status), !bm_status_is_valid(status));
 	}
-	set_text(st, BM_C_PTYPE, ev->provider_type);
-	set_text(st, BM_C_PSUB, ev->provider_subtype);
-	set_text(st, BM_C_DIAG, ev->diagnostic);
-	set_text(st, BM_C_MSGID, ev->message_id);
-	set_value(st, BM_C_ATTEMPT, Int32GetDatum(ev->attempt), ev->attempt == 0);
-	set_value(st, BM_C_FLAGS, Int32GetDatum((int32) ev->flags), false);
-	set_text(st, BM_C_EMAIL_ORIG, ev->email_original);
-	set_value(st, BM_C_RAW, raw, raw == (Datum) 0);
-	MemoryContextSwitchTo(old);
+	set_text(&row, BM_EV_provider_type, ev->provider_type);
+	set_text(&row, BM_EV_provider_subtype, ev->provider_subtype);
+	set_text(&row, BM_EV_diagnostic, ev->diagnostic);
+	set_text(&row, BM_EV_message_id, ev->message_id);
+	set_value(&row, BM_EV_attempt, Int32GetDatum(ev->attempt), ev->attempt == 0);
+	set_value(&row, BM_EV_rate_excluded, BoolGetDatum((ev->flags & BM_EVF_NO_RATE) != 0), false);
+	set_value(&row, BM_EV_auto_reply, BoolGetDatum((ev->flags & BM_EVF_AUTO_REPLY) != 0), false);
+	set_value(&row, BM_EV_list_entry, BoolGetDatum((ev->flags & BM_EVF_LIST_ENTRY) != 0), false);
+	set_value(&row, BM_EV_provider_suppressed, BoolGetDatum((ev->flags & BM_EVF_PROVIDER_SUPPRESSED) != 0), false);
+	set_text(&row, BM_EV_email_original, ev->email_original);
+	set_value(&row, BM_EV_raw, raw, raw == (Datum) 0);
+	set_value(&row, BM_EV_keep, BoolGetDatum(keep), false);
 
-	if (++st->buf->n == BM_FLUSH_ROWS)
+	bm_civil_from_us(ev->occurred_at, &y, &m, &d);
+	bm_store_add(&st->rows, cat, &row, y * 12 + (m - 1), at);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(st->row_cxt);
+
+	if (st->rows.n == BM_FLUSH_ROWS)
 		flush(st);
 }
 
@@ -408,14 +376,12 @@ static void
 sink_reject(void *ctx, const bm_reject *rej)
 {
 	ingest_state *st = (ingest_state *) ctx;
-	char	   *reason;
 
-	st->events++;
-	if (st->provider == BM_PROVIDER_AUTO)
-		st->provider = rej->provider;
-	reason = psprintf("%s", rej->reason ? rej->reason : "refused");
-	quarantine(st, rej->provider, rej->element_index, rej->raw, reason, rej->field);
-	pfree(reason);
+	st->batch.events++;
+	if (st->batch.provider == BM_PROVIDER_AUTO)
+		st->batch.provider = rej->provider;
+	quarantine(st, rej->provider, rej->element_index, rej->raw, rej->reason ? rej->reason : "refused",
+			   rej->field);
 }
 
 static void
@@ -429,11 +395,10 @@ sink_note(void *ctx, const bm_note *note)
 		s = psprintf("%s: %.*s", note->kind, (int) Min(note->detail.len, 2000), note->detail.ptr);
 	else
 		s = pstrdup(note->kind);
-	st->notes = lappend(st->notes, cstring_to_text(s));
+	st->batch.notes = lappend(st->batch.notes, cstring_to_text(s));
 	MemoryContextSwitchTo(old);
-	ereport(NOTICE,
-			(errmsg("bounce_mgmt: %s payload: %s", bm_provider_name(note->provider), note->kind),
-			 note->detail.ptr ? errdetail("%s", s) : 0));
+	/* the whole note in the message: the SubscribeURL an SNS endpoint must visit is the point of it */
+	ereport(NOTICE, (errmsg("bounce_mgmt: %s payload: %s", bm_provider_name(note->provider), s)));
 }
 
 static void
@@ -491,19 +456,22 @@ bm_ingest_payload(const char *payload, size_t len, const bm_ingest_options *opts
 	bm_payload_error err;
 	bm_provider detected = BM_PROVIDER_AUTO;
 	bm_payload_status status;
-	Datum		notes = (Datum) 0;
+	int64		now_unix;
 
+	/* the call's memory outlives the SPI connection (its procedure context goes with SPI_finish) */
 	batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "bounce_mgmt ingest", ALLOCSET_DEFAULT_SIZES);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "bounce_mgmt: SPI_connect failed");
 	old = MemoryContextSwitchTo(batch_cxt);
 	st = palloc0(sizeof(ingest_state));
 	st->batch_cxt = batch_cxt;
-	st->row_cxt = AllocSetContextCreate(batch_cxt, "bounce_mgmt ingest rows", ALLOCSET_DEFAULT_SIZES);
+	st->row_cxt = AllocSetContextCreate(batch_cxt, "bounce_mgmt ingest row", ALLOCSET_DEFAULT_SIZES);
 	st->opts = opts;
-	st->provider = opts->provider;
-	st->buf = MemoryContextAllocHuge(batch_cxt, sizeof(bm_rowbuf));
-	st->buf->n = 0;
-	st->max_time = GetCurrentTimestamp() + UNIX_TO_PG_USECS + USECS_PER_DAY;
-	load_enum_oids(st);
+	st->cat = bm_ingest_catalog_get();
+	now_unix = GetCurrentTimestamp() + UNIX_TO_PG_USECS;
+	st->max_time = now_unix + USECS_PER_DAY;
+	st->horizon = st->cat->retention_us >= now_unix ? 0 : now_unix - st->cat->retention_us;
+	st->rows.store = tuplestore_begin_heap(false, false, work_mem);
 	st->parser = bm_parser_create();
 	if (st->parser == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
@@ -511,19 +479,13 @@ bm_ingest_payload(const char *payload, size_t len, const bm_ingest_options *opts
 	cb->func = destroy_parser;
 	cb->arg = st;
 	MemoryContextRegisterResetCallback(batch_cxt, cb);
-	MemoryContextSwitchTo(old);
-
-	/* one ingestion transaction at a time: overlapping batches neither duplicate nor deadlock */
-	DirectFunctionCall1(pg_advisory_xact_lock_int8, Int64GetDatum(BM_INGEST_LOCK_KEY));
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "bounce_mgmt: SPI_connect failed");
-	st->batch_id = bm_store_begin_batch(opts->source ? opts->source : "ingest", (int64) len);
+	bm_store_begin(&st->batch, st->cat, opts->source ? opts->source : "ingest", (int64) len);
+	st->batch.provider = opts->provider;
 
 	memset(&popts, 0, sizeof(popts));
 	popts.provider = opts->provider;
 	popts.max_depth = 0;
-	popts.keep_raw = true;		/* raw is needed for quarantine even when not stored */
+	popts.keep_raw = true;		/* the element is needed for quarantine even when raw is not stored */
 	sink.ctx = st;
 	sink.event = sink_event;
 	sink.reject = sink_reject;
@@ -532,33 +494,22 @@ bm_ingest_payload(const char *payload, size_t len, const bm_ingest_options *opts
 	status = bm_parse_payload(st->parser, payload, len, &popts, &sink, &detected, &err);
 	if (status != BM_PAYLOAD_OK)
 		report_payload_error(&err, opts);
-	if (st->buf->n > 0)
-		flush(st);
-	quarantine_close(st);
 	if (detected != BM_PROVIDER_AUTO)
-		st->provider = detected;
+		st->batch.provider = detected;
+	quarantine_close(st);
+	if (st->rows.n > 0)
+		flush(st);				/* carries the final counts into the batch row */
+	else
+		bm_store_finish(&st->batch);
+	MemoryContextSwitchTo(old);
 
-	if (st->notes != NIL)
-	{
-		int			n = list_length(st->notes);
-		Datum	   *elems = palloc(sizeof(Datum) * n);
-		int			k = 0;
-		ListCell   *lc;
-
-		foreach(lc, st->notes)
-			elems[k++] = PointerGetDatum(lfirst(lc));
-		notes = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
-	}
-	bm_store_end_batch(st->batch_id, st->provider, st->events, (int32) st->inserted, st->quarantined,
-					   notes, st->notes == NIL);
+	result->batch_id = st->batch.batch_id;
+	result->provider = st->batch.provider;
+	result->events = st->batch.events;
+	result->inserted = (int32) st->batch.inserted;
+	result->quarantined = st->batch.quarantined;
+	result->duplicates = st->batch.events - result->inserted - st->batch.quarantined;
 	SPI_finish();
-
-	result->batch_id = st->batch_id;
-	result->provider = st->provider;
-	result->events = st->events;
-	result->inserted = (int32) st->inserted;
-	result->quarantined = st->quarantined;
-	result->duplicates = st->events - result->inserted - st->quarantined;
 	MemoryContextDelete(batch_cxt);
 }
 

@@ -1,56 +1,85 @@
 /*
- * ingest_store.c — writes ingested events in bulk.  A flush is ONE execution of one saved plan: the
- * buffered rows come in through ingest_flush_rows() (a C set-returning function reading this file's
- * buffer: no arrays to build and unnest, enum values already as label OIDs, no text casts),
- * INSERT ... ON CONFLICT DO NOTHING drops duplicates, and the same statement upserts per-address state and the daily counters from the rows
- * actually inserted (so a duplicate never counts twice), opens the suppressions new hard bounces and
- * complaints call for, and resolves notices a delivery answers.  Ingestion transactions are serialized by
- * an advisory lock (ingest.c), so rows need no particular order to avoid deadlocks.
+ * ingest_store.c — writes ingested events.  A flush hands its rows to SQL as the ephemeral named relation
+ * bm_rows (a tuplestore, registered with SPI: no arrays, no callback into C) and runs ONE saved plan that
+ * inserts the new events (ON CONFLICT DO NOTHING drops duplicates), appends the hourly counter rows,
+ * upserts per-address state and provider listings, and writes the batch row.  Then, only when the flush
+ * says so, two small statements: suppressions for new hard bounces and complaints, and notices a delivery
+ * answers.
+ *
+ * Concurrency without a global lock: every table is written in one order (events, addresses, provider
+ * listings, suppressions, notices — as unsuppress() does: suppressions, then notices), rows within a table
+ * in key order (events by their unique key, addresses and listings by email), and counters are only ever
+ * appended.  Two flushes therefore wait for each other only on the same event or address, and cannot
+ * deadlock; one transaction that ingests twice can (README: concurrency).
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "commands/sequence.h"
 #include "executor/spi.h"
 #include "fmgr.h"
-#include "funcapi.h"
-#include "miscadmin.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
-#include "utils/tuplestore.h"
+#include "utils/queryenvironment.h"
+#include "utils/timestamp.h"
 
-#include "bm_pg.h"
 #include "ingest_store.h"
 
-PG_FUNCTION_INFO_V1(bm_ingest_rows);
-
-/* the buffer being flushed: set only while the flush statement runs (ingest_flush_rows() reads it) */
-static bm_rowbuf *flush_rows = NULL;
+/* ---- the flush statement ---------------------------------------------------------------------------- */
 
 /*
- * The flush statement ($1: the batch id).  "Bounces" for per-address state are bounce and deferred events we classified hard
- * or soft; the counters leave out rate-excluded events and list entries (counted as excluded).
+ * After the column lists: everything the new events change.  "Bounces" for per-address state are bounce
+ * and deferred events classified hard or soft; the counters leave out rate-excluded events and list
+ * entries (counted as excluded).  Hours are UTC hours whatever the session's TimeZone.
  */
-static const char *const flush_sql =
-"WITH ins AS ("
-"  INSERT INTO " BM_SCHEMA ".events AS e (event_id, provider, provider_event_id, occurred_at, event_type, email,"
-"         domain, bounce_class, reason, evidence, reply_code, status, provider_type, provider_subtype, diagnostic,"
-"         message_id, attempt, rate_excluded, auto_reply, list_entry, provider_suppressed, email_original,"
-"         batch_id, raw)"
-"  SELECT pg_catalog.nextval('" BM_SCHEMA ".events_event_id_seq'), i.provider, i.provider_event_id,"
-"         i.occurred_at, i.event_type, i.email, i.domain, i.bounce_class, i.reason, i.evidence, i.reply_code,"
-"         i.status, i.provider_type, i.provider_subtype, i.diagnostic, i.message_id, i.attempt,"
-"         i.rate_excluded, i.auto_reply, i.list_entry, i.provider_suppressed, i.email_original, $1, i.raw"
-"    FROM " BM_SCHEMA ".ingest_flush_rows() i"
+static const char *const flush_tail =
 "  ON CONFLICT DO NOTHING"
 "  RETURNING e.event_id, e.provider, e.occurred_at, e.event_type, e.email, e.domain, e.bounce_class, e.reason,"
 "            e.diagnostic, e.rate_excluded OR e.list_entry AS x"
 "), s AS ("
-"  SELECT ins.*, (ins.occurred_at AT TIME ZONE 'UTC')::date AS day,"
+"  SELECT ins.*, pg_catalog.date_trunc('hour', ins.occurred_at, 'UTC') AS hour,"
 "         ins.event_type IN ('bounce', 'deferred') AND ins.bounce_class IN ('hard', 'soft') AS is_bounce,"
-"         ins.event_type = 'bounce' AND ins.bounce_class = 'hard' AS is_hard"
-"    FROM ins"
+"         ins.event_type = 'bounce' AND ins.bounce_class = 'hard' AS is_hard,"
+"         ins.event_type = 'bounce' AND ins.bounce_class = 'soft' AND NOT ins.x"
+"             AND coalesce(f.fault = 'sender', false) AS is_sender"
+"    FROM ins LEFT JOIN " BM_SCHEMA ".bounce_reasons f ON f.reason = ins.reason"
+"), cnt AS ("
+"  INSERT INTO " BM_SCHEMA ".hourly_counts (hour, provider, domain, sent, delivered, hard, soft, deferred,"
+"         dropped, complaints, unsubscribes, sender_side, excluded)"
+"  SELECT s.hour, s.provider, s.domain,"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'sent' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'delivered' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.is_hard AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'bounce' AND s.bounce_class = 'soft' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'deferred' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'dropped'),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'complaint' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'unsubscribe'),"
+"         pg_catalog.count(*) FILTER (WHERE s.is_sender),"
+"         pg_catalog.count(*) FILTER (WHERE s.x)"
+"    FROM s GROUP BY 1, 2, 3"
+"  RETURNING 1"
+"), rc AS ("
+"  INSERT INTO " BM_SCHEMA ".hourly_reason_counts (hour, provider, domain, reason, n)"
+"  SELECT s.hour, s.provider, s.domain, s.reason, pg_catalog.count(*)"
+"    FROM s WHERE s.event_type IN ('bounce', 'deferred') AND s.reason IS NOT NULL AND NOT s.x"
+"   GROUP BY 1, 2, 3, 4"
+"  RETURNING 1"
+"), tot AS ("
+"  INSERT INTO " BM_SCHEMA ".hourly_totals (hour, source, sent, delivered, hard, soft, complaints, sender_side)"
+"  SELECT s.hour, s.provider::pg_catalog.text,"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'sent' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'delivered' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.is_hard AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'bounce' AND s.bounce_class = 'soft' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'complaint' AND NOT s.x),"
+"         pg_catalog.count(*) FILTER (WHERE s.is_sender)"
+"    FROM s GROUP BY 1, 2"
+"  RETURNING 1"
 "), latest AS ("
-/* the newest bounce and the newest hard bounce of each address in this flush: one sort each */
+/* the newest bounce and the newest hard bounce of each address in this flush */
 "  SELECT DISTINCT ON (s.email) s.email, s.bounce_class, s.reason, s.diagnostic, s.event_id"
 "    FROM s WHERE s.is_bounce ORDER BY s.email, s.occurred_at DESC, s.event_id DESC"
 "), latest_hard AS ("
@@ -110,293 +139,405 @@ static const char *const flush_sql =
 "    last_delivered_at = GREATEST(a.last_delivered_at, excluded.last_delivered_at),"
 "    updated_at = pg_catalog.now()"
 "  RETURNING 1"
-"), cnt AS ("
-"  INSERT INTO " BM_SCHEMA ".daily_counts AS c (day, provider, domain, sent, delivered, hard, soft, deferred,"
-"         dropped, complaints, unsubscribes, sender_side, excluded)"
-"  SELECT s.day, s.provider, s.domain,"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'sent' AND NOT s.x),"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'delivered' AND NOT s.x),"
-"         pg_catalog.count(*) FILTER (WHERE s.is_hard AND NOT s.x),"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'bounce' AND s.bounce_class = 'soft' AND NOT s.x),"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'deferred' AND NOT s.x),"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'dropped'),"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'complaint' AND NOT s.x),"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'unsubscribe'),"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'bounce' AND s.bounce_class = 'soft' AND NOT s.x"
-"                                      AND r.fault = 'sender'),"
-"         pg_catalog.count(*) FILTER (WHERE s.x)"
-"    FROM s LEFT JOIN " BM_SCHEMA ".bounce_reasons r ON r.reason = s.reason"
-"   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-"  ON CONFLICT (day, provider, domain) DO UPDATE SET"
-"    sent = c.sent + excluded.sent, delivered = c.delivered + excluded.delivered,"
-"    hard = c.hard + excluded.hard, soft = c.soft + excluded.soft, deferred = c.deferred + excluded.deferred,"
-"    dropped = c.dropped + excluded.dropped, complaints = c.complaints + excluded.complaints,"
-"    unsubscribes = c.unsubscribes + excluded.unsubscribes, sender_side = c.sender_side + excluded.sender_side,"
-"    excluded = c.excluded + excluded.excluded"
+"), old_new AS ("
+/* list entries too old to store as events that tell something new (counted as inserted, the rest as
+ * duplicates; read before lst changes anything: one snapshot for the whole statement) */
+"  SELECT pg_catalog.count(*)::int AS n FROM " BM_ROWS_ENR " r"
+"   WHERE NOT r.keep AND NOT EXISTS (SELECT 1 FROM " BM_SCHEMA ".provider_listings l"
+"                                     WHERE l.email = r.email AND l.provider = r.provider"
+"                                       AND l.listed_at >= r.occurred_at AND l.cleared_at IS NULL)"
+"), lst AS ("
+/* the providers that list an address: every row that says so, stored or too old to store */
+"  INSERT INTO " BM_SCHEMA ".provider_listings AS l (email, provider, listed_at, reason, diagnostic)"
+"  SELECT DISTINCT ON (r.email, r.provider) r.email, r.provider, r.occurred_at, r.reason, r.diagnostic"
+"    FROM " BM_ROWS_ENR " r WHERE r.provider_suppressed"
+"   ORDER BY r.email, r.provider, r.occurred_at DESC"
+"  ON CONFLICT (email, provider) DO UPDATE SET"
+"    listed_at = GREATEST(l.listed_at, excluded.listed_at),"
+"    reason = CASE WHEN excluded.listed_at >= l.listed_at THEN excluded.reason ELSE l.reason END,"
+"    diagnostic = CASE WHEN excluded.listed_at >= l.listed_at THEN excluded.diagnostic ELSE l.diagnostic END,"
+"    last_seen_at = pg_catalog.now(),"
+"    cleared_at = CASE WHEN excluded.listed_at > l.cleared_at THEN NULL ELSE l.cleared_at END"
 "  RETURNING 1"
-"), rc AS ("
-"  INSERT INTO " BM_SCHEMA ".daily_reason_counts AS c (day, provider, domain, reason, n)"
-"  SELECT s.day, s.provider, s.domain, s.reason, pg_catalog.count(*)"
-"    FROM s WHERE s.event_type IN ('bounce', 'deferred') AND s.reason IS NOT NULL AND NOT s.x"
-"   GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
-"  ON CONFLICT (day, provider, domain, reason) DO UPDATE SET n = c.n + excluded.n"
+"), bat AS ("
+"  INSERT INTO " BM_SCHEMA ".ingest_batches AS b (batch_id, provider, source, started_at, payload_bytes, events,"
+"         inserted, duplicates, quarantined, notes, duration)"
+"  OVERRIDING SYSTEM VALUE"
+"  SELECT $1, $2::" BM_SCHEMA ".provider, $3, $4, $5, $6, n.inserted, $6 - n.inserted - $7, $7, $8,"
+"         pg_catalog.clock_timestamp() - $4"
+"    FROM (SELECT (SELECT pg_catalog.count(*) FROM ins)::int + (SELECT old_new.n FROM old_new) + $9 AS inserted) n"
+"  ON CONFLICT (batch_id) DO UPDATE SET"
+"    provider = excluded.provider, events = excluded.events, inserted = b.inserted + excluded.inserted,"
+"    duplicates = excluded.events - (b.inserted + excluded.inserted) - excluded.quarantined,"
+"    quarantined = excluded.quarantined, notes = excluded.notes, duration = excluded.duration"
 "  RETURNING 1"
-"), tot AS ("
-"  INSERT INTO " BM_SCHEMA ".daily_totals AS t (day, source, sent, delivered, hard, soft, complaints, sender_side)"
-"  SELECT s.day, s.provider::text,"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'sent' AND NOT s.x),"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'delivered' AND NOT s.x),"
-"         pg_catalog.count(*) FILTER (WHERE s.is_hard AND NOT s.x),"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'bounce' AND s.bounce_class = 'soft' AND NOT s.x),"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'complaint' AND NOT s.x),"
-"         pg_catalog.count(*) FILTER (WHERE s.event_type = 'bounce' AND s.bounce_class = 'soft' AND NOT s.x"
-"                                      AND r.fault = 'sender')"
-"    FROM s LEFT JOIN " BM_SCHEMA ".bounce_reasons r ON r.reason = s.reason"
-"   GROUP BY 1, 2 ORDER BY 1, 2"
-"  ON CONFLICT (day, source) DO UPDATE SET"
-"    sent = t.sent + excluded.sent, delivered = t.delivered + excluded.delivered, hard = t.hard + excluded.hard,"
-"    soft = t.soft + excluded.soft, complaints = t.complaints + excluded.complaints,"
-"    sender_side = t.sender_side + excluded.sender_side"
-"  RETURNING 1"
-"), sup AS ("
-/* new hard bounces and complaints suppress at once (g holds this flush's new events only) */
-"  SELECT " BM_SCHEMA ".open_suppressions("
-"           pg_catalog.array_agg(g.email ORDER BY g.email),"
-"           pg_catalog.array_agg(CASE WHEN g.hard > 0 THEN 'hard_bounce' ELSE 'complaint' END::" BM_SCHEMA ".suppression_cause ORDER BY g.email),"
-"           pg_catalog.array_agg(CASE WHEN g.hard > 0 THEN g.last_hard_reason ELSE 'feedback' END::" BM_SCHEMA ".bounce_reason ORDER BY g.email),"
-"           pg_catalog.array_agg(CASE WHEN g.hard > 0 THEN g.last_hard_event_id END ORDER BY g.email),"
-"           pg_catalog.array_agg(CASE WHEN g.hard > 0 THEN g.last_hard_at ELSE g.last_complaint_at END ORDER BY g.email))"
+"), sc AS ("
+/* suppression candidates: new hard bounces and complaints (g holds this flush's new events only), and
+ * hard list entries too old to store as events */
+"  SELECT g.email, CASE WHEN g.hard > 0 THEN 'hard_bounce' ELSE 'complaint' END::" BM_SCHEMA ".suppression_cause AS cause,"
+"         CASE WHEN g.hard > 0 THEN g.last_hard_reason ELSE 'feedback' END::" BM_SCHEMA ".bounce_reason AS reason,"
+"         CASE WHEN g.hard > 0 THEN g.last_hard_event_id END AS event_id,"
+"         CASE WHEN g.hard > 0 THEN g.last_hard_at ELSE g.last_complaint_at END AS at"
 "    FROM g WHERE g.hard > 0 OR g.complaints > 0"
-"  HAVING pg_catalog.count(*) > 0"
-"), resolved AS ("
-/* a delivery after an open notice (and after the address's last bounce) resolves it */
-"  UPDATE " BM_SCHEMA ".notices t"
-"     SET resolved_at = pg_catalog.now(), resolution = 'delivered', resolved_by = CURRENT_USER"
-"    FROM g JOIN " BM_SCHEMA ".addresses a ON a.email = g.email"
-"   WHERE t.email = g.email AND t.resolved_at IS NULL AND g.last_delivered_at > t.opened_at"
-"     AND g.last_delivered_at > coalesce(GREATEST(a.last_bounce_at, g.last_bounce_at), '-infinity')"
-"  RETURNING 1"
+"  UNION ALL"
+"  SELECT r.email, 'hard_bounce', r.reason, NULL, r.occurred_at"
+"    FROM " BM_ROWS_ENR " r WHERE NOT r.keep AND r.bounce_class = 'hard'"
+"), nc AS ("
+/* deliveries to addresses with an open notice: answered by statement 3 */
+"  SELECT g.email, g.last_delivered_at AS at FROM g"
+"   WHERE g.last_delivered_at IS NOT NULL"
+"     AND EXISTS (SELECT 1 FROM " BM_SCHEMA ".notices o WHERE o.email = g.email AND o.resolved_at IS NULL)"
 ")"
-/* sup is a plain SELECT: it runs only because it is read here */
-"SELECT (SELECT pg_catalog.count(*) FROM ins), (SELECT pg_catalog.count(*) FROM sup)";
+/* cnt, rc, tot, addr, lst and bat run because they are data-modifying; reading them here makes them run
+ * before the counts are taken */
+"SELECT (SELECT pg_catalog.count(*) FROM ins) + (SELECT old_new.n FROM old_new),"
+"       (SELECT pg_catalog.count(*) FROM cnt) + (SELECT pg_catalog.count(*) FROM rc) +"
+"       (SELECT pg_catalog.count(*) FROM tot) + (SELECT pg_catalog.count(*) FROM addr) +"
+"       (SELECT pg_catalog.count(*) FROM lst) + (SELECT pg_catalog.count(*) FROM bat),"
+"       (SELECT pg_catalog.array_agg(sc.email ORDER BY sc.email) FROM sc),"
+"       (SELECT pg_catalog.array_agg(sc.cause ORDER BY sc.email) FROM sc),"
+"       (SELECT pg_catalog.array_agg(sc.reason ORDER BY sc.email) FROM sc),"
+"       (SELECT pg_catalog.array_agg(sc.event_id ORDER BY sc.email) FROM sc),"
+"       (SELECT pg_catalog.array_agg(sc.at ORDER BY sc.email) FROM sc),"
+"       (SELECT pg_catalog.array_agg(nc.email ORDER BY nc.email) FROM nc),"
+"       (SELECT pg_catalog.array_agg(nc.at ORDER BY nc.email) FROM nc)";
+
+/* Statement 2: suppressions (a statement of its own: its snapshot must see an unsuppress() it waited for). */
+static const char *const suppress_sql =
+"SELECT " BM_SCHEMA ".open_suppressions($1, $2, $3, $4, $5)";
+
+/* Statement 3: a delivery after an open notice (and after the address's last bounce) resolves it. */
+static const char *const notices_sql =
+"UPDATE " BM_SCHEMA ".notices t"
+"   SET resolved_at = pg_catalog.now(), resolution = 'delivered', resolved_by = CURRENT_USER"
+"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.timestamptz[])) d(email, at)"
+"  JOIN " BM_SCHEMA ".addresses a ON a.email = d.email"
+" WHERE t.email = d.email AND t.resolved_at IS NULL AND d.at > t.opened_at"
+"   AND d.at > coalesce(a.last_bounce_at, '-infinity')";
+
+/* The batch row alone, when no flush carried the final counts. */
+static const char *const batch_sql =
+"INSERT INTO " BM_SCHEMA ".ingest_batches AS b (batch_id, provider, source, started_at, payload_bytes, events,"
+"       inserted, duplicates, quarantined, notes, duration)"
+"OVERRIDING SYSTEM VALUE "
+"VALUES ($1, $2::" BM_SCHEMA ".provider, $3, $4, $5, $6, $9, $6 - $9 - $7, $7, $8, pg_catalog.clock_timestamp() - $4)"
+"ON CONFLICT (batch_id) DO UPDATE SET"
+"  provider = excluded.provider, events = excluded.events,"
+"  duplicates = excluded.events - b.inserted - excluded.quarantined,"
+"  quarantined = excluded.quarantined, notes = excluded.notes, duration = excluded.duration";
+
+#define BATCH_NARGS 9
+static const Oid batch_argtypes[BATCH_NARGS] = {INT8OID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INT8OID, INT4OID,
+INT4OID, TEXTARRAYOID, INT4OID};
 
 static SPIPlanPtr flush_plan = NULL;
+static SPIPlanPtr suppress_plan = NULL;
+static SPIPlanPtr notices_plan = NULL;
+static SPIPlanPtr batch_plan = NULL;
 static SPIPlanPtr quarantine_plan = NULL;
 static SPIPlanPtr partition_plan = NULL;
+static SPIPlanPtr more_plan = NULL;
+static uint64 plans_generation = 0;	/* the catalog generation the plans were made for */
 
-static SPIPlanPtr
-keep_plan(const char *sql, int nargs, Oid *argtypes)
+/*
+ * Forgets the plans made for an earlier catalog: their parameter types and bm_rows' column types are
+ * the extension's types as they were (DROP/CREATE EXTENSION makes new ones).
+ */
+static void
+plans_for(const bm_ingest_catalog *cat)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+	SPIPlanPtr *all[] = {&flush_plan, &suppress_plan, &notices_plan, &batch_plan, &quarantine_plan,
+	&partition_plan, &more_plan};
 
+	if (plans_generation == cat->generation)
+		return;
+	for (int i = 0; i < (int) lengthof(all); i++)
+	{
+		if (*all[i] != NULL)
+			SPI_freeplan(*all[i]);
+		*all[i] = NULL;
+	}
+	plans_generation = cat->generation;
+}
+
+/* Prepares sql once per backend (the plan cache revalidates it after DDL on what it reads). */
+static SPIPlanPtr
+kept_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
+{
+	SPIPlanPtr	plan;
+
+	if (*slot != NULL)
+		return *slot;
+	plan = SPI_prepare(sql, nargs, (Oid *) argtypes);
 	if (plan == NULL)
 		elog(ERROR, "bounce_mgmt: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "bounce_mgmt: SPI_keepplan failed");
+	*slot = plan;
 	return plan;
 }
 
-int64
-bm_store_begin_batch(const char *source, int64 payload_bytes)
+/* The flush statement: "WITH ins AS (INSERT INTO events (event_id, <columns>, batch_id) SELECT ..." + tail. */
+static char *
+flush_statement(void)
 {
-	Oid			types[2] = {TEXTOID, INT8OID};
-	Datum		values[2] = {CStringGetTextDatum(source), Int64GetDatum(payload_bytes)};
-	bool		isnull;
-	int			rc;
+	StringInfoData sql;
 
-	rc = SPI_execute_with_args("INSERT INTO " BM_SCHEMA ".ingest_batches (source, payload_bytes)"
-							   " VALUES ($1, $2) RETURNING batch_id",
-							   2, types, values, NULL, false, 1);
-	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
-		elog(ERROR, "bounce_mgmt: could not record the ingestion batch: %s", SPI_result_code_string(rc));
-	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "WITH ins AS (  INSERT INTO " BM_SCHEMA ".events AS e (event_id");
+	for (int i = 0; i < BM_EV_STORED_COLS; i++)
+		appendStringInfo(&sql, ", %s", bm_event_column_names[i]);
+	appendStringInfoString(&sql, ", batch_id)  SELECT pg_catalog.nextval('" BM_SCHEMA ".events_event_id_seq'::pg_catalog.regclass)");
+	for (int i = 0; i < BM_EV_STORED_COLS; i++)
+		appendStringInfo(&sql, ", r.%s", bm_event_column_names[i]);
+	/* the unique key's order: two flushes meeting on the same events wait, but never in a cycle */
+	appendStringInfoString(&sql, ", $1    FROM " BM_ROWS_ENR " r WHERE r.keep"
+						   "   ORDER BY r.email, r.occurred_at, r.provider, r.provider_event_id");
+	appendStringInfoString(&sql, flush_tail);
+	return sql.data;
+}
+
+/* ---- the batch row ---------------------------------------------------------------------------------- */
+
+void
+bm_store_begin(bm_batch *batch, const bm_ingest_catalog *cat, const char *source, int64 payload_bytes)
+{
+	plans_for(cat);
+	memset(batch, 0, sizeof(*batch));
+	batch->batch_id = nextval_internal(cat->batch_seq, true);
+	batch->source = source;
+	batch->started_at = GetCurrentTimestamp();
+	batch->payload_bytes = payload_bytes;
+	batch->provider = BM_PROVIDER_AUTO;
+}
+
+static void
+batch_args(const bm_batch *batch, int32 listed_only, Datum *values, char *nulls)
+{
+	memset(nulls, ' ', BATCH_NARGS);
+	values[0] = Int64GetDatum(batch->batch_id);
+	if (batch->provider == BM_PROVIDER_AUTO)
+		nulls[1] = 'n', values[1] = (Datum) 0;
+	else
+		values[1] = CStringGetTextDatum(bm_provider_name(batch->provider));
+	values[2] = CStringGetTextDatum(batch->source);
+	values[3] = TimestampTzGetDatum(batch->started_at);
+	values[4] = Int64GetDatum(batch->payload_bytes);
+	values[5] = Int32GetDatum(batch->events);
+	values[6] = Int32GetDatum(batch->quarantined);
+	if (batch->notes == NIL)
+		nulls[7] = 'n', values[7] = (Datum) 0;
+	else
+	{
+		int			n = list_length(batch->notes);
+		Datum	   *elems = palloc(sizeof(Datum) * n);
+		int			k = 0;
+		ListCell   *lc;
+
+		foreach(lc, batch->notes)
+			elems[k++] = PointerGetDatum(lfirst(lc));
+		values[7] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+	}
+	values[8] = Int32GetDatum(listed_only);
 }
 
 void
-bm_store_end_batch(int64 batch_id, bm_provider provider, int32 events, int32 inserted, int32 quarantined,
-				   Datum notes, bool notes_null)
+bm_store_finish(bm_batch *batch)
 {
-	Oid			types[6] = {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID, TEXTARRAYOID};
-	Datum		values[6];
-	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	Datum		values[BATCH_NARGS];
+	char		nulls[BATCH_NARGS];
 	int			rc;
 
-	values[0] = Int64GetDatum(batch_id);
-	if (provider == BM_PROVIDER_AUTO)
-		nulls[1] = 'n', values[1] = (Datum) 0;
-	else
-		values[1] = CStringGetTextDatum(bm_provider_name(provider));
-	values[2] = Int32GetDatum(events);
-	values[3] = Int32GetDatum(inserted);
-	values[4] = Int32GetDatum(quarantined);
-	values[5] = notes;
-	if (notes_null)
-		nulls[5] = 'n';
-	rc = SPI_execute_with_args("UPDATE " BM_SCHEMA ".ingest_batches"
-							   "   SET provider = $2::" BM_SCHEMA ".provider, events = $3, inserted = $4,"
-							   "       duplicates = $3 - $4 - $5, quarantined = $5, notes = $6,"
-							   "       duration = pg_catalog.clock_timestamp() - started_at"
-							   " WHERE batch_id = $1",
-							   6, types, values, nulls, false, 0);
-	if (rc != SPI_OK_UPDATE)
-		elog(ERROR, "bounce_mgmt: could not update the ingestion batch: %s", SPI_result_code_string(rc));
+	batch_args(batch, (int32) batch->inserted, values, nulls);
+	rc = SPI_execute_plan(kept_plan(&batch_plan, batch_sql, BATCH_NARGS, batch_argtypes), values, nulls,
+						  false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "bounce_mgmt: could not record the ingestion batch: %s", SPI_result_code_string(rc));
 }
 
-/* Makes sure the monthly partitions the buffered rows fall into exist. */
-static void
-ensure_partitions(const bm_rowbuf *buf)
+/* ---- rows and partitions ---------------------------------------------------------------------------- */
+
+void
+bm_store_add(bm_flush_rows *rows, const bm_ingest_catalog *cat, const bm_event_row *row, int month,
+			 TimestampTz at)
 {
-	int			done[8];
-	int			ndone = 0;
-	Oid			nsp = bm_schema_oid();
+	bool		keep = DatumGetBool(row->values[BM_EV_keep]);
 
-	for (int i = 0; i < buf->n; i++)
+	tuplestore_putvalues(rows->store, cat->rows_desc, (Datum *) row->values, (bool *) row->nulls);
+	rows->n++;
+	if (!keep)
 	{
-		int			m = buf->months[i];
-		bool		seen = false;
-		char		name[NAMEDATALEN];
-
-		for (int k = 0; k < ndone && !seen; k++)
-			seen = (done[k] == m);
-		if (seen)
-			continue;
-		if (ndone < (int) lengthof(done))
-			done[ndone++] = m;
-		snprintf(name, sizeof(name), "events_%04d_%02d", m / 12, m % 12 + 1);
-		if (OidIsValid(get_relname_relid(name, nsp)))
-			continue;
-		{
-			Oid			argtype = TIMESTAMPTZOID;
-			Datum		arg = buf->values[BM_C_OCCURRED][i];
-			int			rc;
-
-			if (partition_plan == NULL)
-				partition_plan = keep_plan("SELECT " BM_SCHEMA ".create_partition($1)", 1, &argtype);
-			rc = SPI_execute_plan(partition_plan, &arg, NULL, false, 1);
-			if (rc != SPI_OK_SELECT)
-				elog(ERROR, "bounce_mgmt: could not create a partition of events: %s",
-					 SPI_result_code_string(rc));
-		}
+		rows->listing_only++;
+		return;
 	}
-}
-
-int64
-bm_store_flush(bm_rowbuf *buf, int64 batch_id)
-{
-	Datum		arg = Int64GetDatum(batch_id);
-	Oid			argtype = INT8OID;
-	bool		isnull;
-	int64		inserted = 0;
-	int			rc;
-
-	if (buf->n == 0)
-		return 0;
-	ensure_partitions(buf);
-	if (flush_plan == NULL)
-		flush_plan = keep_plan(flush_sql, 1, &argtype);
-	flush_rows = buf;
-	PG_TRY();
+	for (int k = 0; k < rows->nmonths; k++)
+		if (rows->months[k] == month)
+			return;
+	if (rows->nmonths < (int) lengthof(rows->months))
 	{
-		rc = SPI_execute_plan(flush_plan, &arg, NULL, false, 1);
-		if (rc != SPI_OK_SELECT || SPI_processed != 1)
-			elog(ERROR, "bounce_mgmt: storing events failed: %s", SPI_result_code_string(rc));
-		inserted = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-		SPI_freetuptable(SPI_tuptable);
+		rows->months[rows->nmonths] = month;
+		rows->month_at[rows->nmonths] = at;
+		rows->nmonths++;
 	}
-	PG_FINALLY();
-	{
-		flush_rows = NULL;
-	}
-	PG_END_TRY();
-	buf->n = 0;
-	return inserted;
 }
 
 /*
- * ingest_flush_rows(): the buffer being flushed, as rows shaped like events (without event_id and
- * batch_id), in materialize mode.  Only the flush statement calls it; anywhere else it is an error.
+ * Makes sure the monthly partitions of the stored rows exist.  Usually they do (maintenance creates them
+ * ahead): a catalog look-up per month.  Creating one takes a lock on events that concurrent writers wait
+ * for until this transaction ends (README: partitions).
  */
-#define BM_FLUSH_OUT_COLS 22
-
-Datum
-bm_ingest_rows(PG_FUNCTION_ARGS)
+static void
+ensure_partitions(const bm_flush_rows *rows)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	const bm_rowbuf *buf = flush_rows;
-	TupleDesc	tupdesc;
-	Tuplestorestate *store;
-	MemoryContext old;
+	Oid			nsp = bm_schema_oid();
 
-	if (buf == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("ingest_flush_rows() can only be called by ingestion"),
-				 errhint("Use bounce_mgmt.ingest() to store events.")));
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) || (rsinfo->allowedModes & SFRM_Materialize) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("ingest_flush_rows() must be called in FROM")));
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
-		tupdesc->natts != BM_FLUSH_OUT_COLS)
-		elog(ERROR, "bounce_mgmt: ingest_flush_rows() is declared with the wrong columns");
-
-	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	tupdesc = CreateTupleDescCopy(tupdesc);
-	store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0, false, work_mem);
-	MemoryContextSwitchTo(old);
-
-	for (int i = 0; i < buf->n; i++)
+	for (int k = 0; k < rows->nmonths; k++)
 	{
-		Datum		v[BM_FLUSH_OUT_COLS];
-		bool		n[BM_FLUSH_OUT_COLS];
-		int32		flags = DatumGetInt32(buf->values[BM_C_FLAGS][i]);
-		static const bm_col direct[] = {
-			BM_C_PROVIDER, BM_C_PID, BM_C_OCCURRED, BM_C_ETYPE, BM_C_EMAIL, BM_C_DOMAIN, BM_C_CLASS,
-			BM_C_REASON, BM_C_EVIDENCE, BM_C_REPLY, BM_C_STATUS, BM_C_PTYPE, BM_C_PSUB, BM_C_DIAG,
-			BM_C_MSGID, BM_C_ATTEMPT
-		};
-		int			k;
+		char		name[NAMEDATALEN];
+		Oid			argtype = TIMESTAMPTZOID;
+		Datum		arg = TimestampTzGetDatum(rows->month_at[k]);
+		int			rc;
 
-		/* columns 0..15 as buffered, 16..19 the flags, 20 email_original, 21 raw */
-		for (k = 0; k < (int) lengthof(direct); k++)
+		snprintf(name, sizeof(name), "events_%04d_%02d", rows->months[k] / 12, rows->months[k] % 12 + 1);
+		if (OidIsValid(get_relname_relid(name, nsp)))
+			continue;
+		rc = SPI_execute_plan(kept_plan(&partition_plan, "SELECT " BM_SCHEMA ".create_partition($1)", 1, &argtype),
+							  &arg, NULL, false, 1);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "bounce_mgmt: could not create a partition of events: %s", SPI_result_code_string(rc));
+	}
+}
+
+/* ---- the flush -------------------------------------------------------------------------------------- */
+
+static Datum
+result_datum(int col, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col, isnull);
+}
+
+int64
+bm_store_flush(bm_flush_rows *rows, bm_batch *batch, const bm_ingest_catalog *cat)
+{
+	Datum		values[BATCH_NARGS];
+	char		nulls[BATCH_NARGS];
+	int64		inserted;
+	bool		isnull;
+	int			rc;
+	EphemeralNamedRelation enr;
+	Datum		sup[5];
+	bool		sup_null;
+	Datum		notice[2];
+	bool		notice_null;
+
+	if (rows->n == 0)
+		return 0;
+	if (rows->n > rows->listing_only)
+		ensure_partitions(rows);
+	if (rows->nmonths == lengthof(rows->months))
+	{
+		/* more months than tracked: look each stored row's month up (rare: a backfill over years) */
+		bm_flush_rows one;
+		TupleTableSlot *slot = MakeSingleTupleTableSlot(cat->rows_desc, &TTSOpsMinimalTuple);
+
+		tuplestore_rescan(rows->store);
+		while (tuplestore_gettupleslot(rows->store, true, false, slot))
 		{
-			v[k] = buf->values[direct[k]][i];
-			n[k] = buf->nulls[direct[k]][i];
+			bool		keepnull,
+						atnull;
+			Datum		keep = slot_getattr(slot, BM_EV_keep + 1, &keepnull);
+			Datum		at = slot_getattr(slot, BM_EV_occurred_at + 1, &atnull);
+			struct pg_tm tm;
+			fsec_t		fsec;
+
+			if (!DatumGetBool(keep))
+				continue;
+			if (timestamp2tm(DatumGetTimestampTz(at), NULL, &tm, &fsec, NULL, NULL) != 0)
+				continue;
+			one.nmonths = 1;
+			one.months[0] = tm.tm_year * 12 + tm.tm_mon - 1;
+			one.month_at[0] = DatumGetTimestampTz(at);
+			ensure_partitions(&one);
 		}
-		v[k] = BoolGetDatum((flags & BM_EVF_NO_RATE) != 0), n[k++] = false;
-		v[k] = BoolGetDatum((flags & BM_EVF_AUTO_REPLY) != 0), n[k++] = false;
-		v[k] = BoolGetDatum((flags & BM_EVF_LIST_ENTRY) != 0), n[k++] = false;
-		v[k] = BoolGetDatum((flags & BM_EVF_PROVIDER_SUPPRESSED) != 0), n[k++] = false;
-		v[k] = buf->values[BM_C_EMAIL_ORIG][i], n[k] = buf->nulls[BM_C_EMAIL_ORIG][i], k++;
-		v[k] = buf->values[BM_C_RAW][i], n[k] = buf->nulls[BM_C_RAW][i], k++;
-		Assert(k == BM_FLUSH_OUT_COLS);
-		tuplestore_putvalues(store, tupdesc, v, n);
+		ExecDropSingleTupleTableSlot(slot);
 	}
 
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = store;
-	rsinfo->setDesc = tupdesc;
-	return (Datum) 0;
+	/* the rows, as the ephemeral relation bm_rows of this SPI connection */
+	enr = palloc0(sizeof(EphemeralNamedRelationData));
+	enr->md.name = BM_ROWS_ENR;
+	enr->md.reliddesc = InvalidOid;
+	enr->md.tupdesc = cat->rows_desc;
+	enr->md.enrtype = ENR_NAMED_TUPLESTORE;
+	enr->md.enrtuples = rows->n;
+	enr->reldata = rows->store;
+	if (SPI_register_relation(enr) != SPI_OK_REL_REGISTER)
+		elog(ERROR, "bounce_mgmt: could not register the rows to store");
+
+	batch_args(batch, 0, values, nulls);
+	if (flush_plan == NULL)
+	{
+		char	   *sql = flush_statement();
+
+		kept_plan(&flush_plan, sql, BATCH_NARGS, batch_argtypes);
+		pfree(sql);
+	}
+	rc = SPI_execute_plan(flush_plan, values, nulls, false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "bounce_mgmt: storing events failed: %s", SPI_result_code_string(rc));
+	/* the arrays stay valid until SPI_finish (tuple tables are freed with the connection) */
+	inserted = DatumGetInt64(result_datum(1, &isnull));
+	for (int k = 4; k >= 0; k--)
+		sup[k] = result_datum(3 + k, &sup_null);
+	notice[1] = result_datum(9, &isnull);
+	notice[0] = result_datum(8, &notice_null);
+	batch->inserted += inserted;
+
+	if (SPI_unregister_relation(BM_ROWS_ENR) != SPI_OK_REL_UNREGISTER)
+		elog(ERROR, "bounce_mgmt: could not unregister the rows to store");
+	tuplestore_clear(rows->store);
+	rows->n = 0;
+	rows->listing_only = 0;
+	rows->nmonths = 0;
+
+	/* statement 2: suppressions for new hard bounces and complaints */
+	if (!sup_null)
+	{
+		Oid			types[5];
+
+		types[0] = TEXTARRAYOID;
+		types[1] = get_array_type(bm_type_oid("suppression_cause"));
+		types[2] = get_array_type(bm_type_oid("bounce_reason"));
+		types[3] = INT8ARRAYOID;
+		types[4] = get_array_type(TIMESTAMPTZOID);
+		rc = SPI_execute_plan(kept_plan(&suppress_plan, suppress_sql, 5, types), sup, NULL, false, 1);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "bounce_mgmt: opening suppressions failed: %s", SPI_result_code_string(rc));
+	}
+	/* statement 3: notices answered by a delivery */
+	if (!notice_null)
+	{
+		Oid			types[2] = {TEXTARRAYOID, InvalidOid};
+
+		types[1] = get_array_type(TIMESTAMPTZOID);
+		rc = SPI_execute_plan(kept_plan(&notices_plan, notices_sql, 2, types), notice, NULL, false, 0);
+		if (rc != SPI_OK_UPDATE)
+			elog(ERROR, "bounce_mgmt: resolving notices failed: %s", SPI_result_code_string(rc));
+	}
+	return inserted;
 }
+
+/* ---- quarantine ------------------------------------------------------------------------------------- */
 
 int64
 bm_store_quarantine(int64 batch_id, bm_provider provider, int64 element_index, text *raw,
 					const char *reason, const char *field)
 {
-	bool		isnull;
+	static const Oid argtypes[6] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID};
 	Datum		args[6];
 	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	bool		isnull;
 	int			rc;
 
-	if (quarantine_plan == NULL)
-	{
-		Oid			argtypes[6] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID};
-
-		quarantine_plan = keep_plan("INSERT INTO " BM_SCHEMA ".ingest_errors"
-									" (batch_id, provider, element_index, raw, reason, field)"
-									" VALUES ($1, $2::" BM_SCHEMA ".provider, $3, $4, $5, $6) RETURNING error_id",
-									6, argtypes);
-	}
 	args[0] = Int64GetDatum(batch_id);
 	if (provider == BM_PROVIDER_AUTO)
 		nulls[1] = 'n', args[1] = (Datum) 0;
@@ -409,7 +550,12 @@ bm_store_quarantine(int64 batch_id, bm_provider provider, int64 element_index, t
 		nulls[5] = 'n', args[5] = (Datum) 0;
 	else
 		args[5] = CStringGetTextDatum(field);
-	rc = SPI_execute_plan(quarantine_plan, args, nulls, false, 0);
+	rc = SPI_execute_plan(kept_plan(&quarantine_plan,
+									"INSERT INTO " BM_SCHEMA ".ingest_errors"
+									" (batch_id, provider, element_index, raw, reason, field)"
+									" VALUES ($1, $2::" BM_SCHEMA ".provider, $3, $4, $5, $6) RETURNING error_id",
+									6, argtypes),
+						  args, nulls, false, 0);
 	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "bounce_mgmt: could not quarantine an element: %s", SPI_result_code_string(rc));
 	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -418,14 +564,16 @@ bm_store_quarantine(int64 batch_id, bm_provider provider, int64 element_index, t
 void
 bm_store_quarantine_more(int64 error_id, int64 more)
 {
-	Oid			types[2] = {INT8OID, INT8OID};
+	static const Oid types[2] = {INT8OID, INT8OID};
 	Datum		args[2] = {Int64GetDatum(error_id), Int64GetDatum(more)};
 	int			rc;
 
-	rc = SPI_execute_with_args("UPDATE " BM_SCHEMA ".ingest_errors"
-							   "   SET reason = reason || ' (and ' || $2 || ' more of this element''s events refused)'"
-							   " WHERE error_id = $1",
-							   2, types, args, NULL, false, 0);
+	rc = SPI_execute_plan(kept_plan(&more_plan,
+									"UPDATE " BM_SCHEMA ".ingest_errors"
+									"   SET reason = reason || ' (and ' || $2 || ' more of this element''s events refused)'"
+									" WHERE error_id = $1",
+									2, types),
+						  args, NULL, false, 0);
 	if (rc != SPI_OK_UPDATE)
 		elog(ERROR, "bounce_mgmt: could not update a quarantined element: %s", SPI_result_code_string(rc));
 }

@@ -1,62 +1,58 @@
 /*
- * ingest_store.h — the storage half of ingestion (ingest_store.c): a buffer of event rows as column
- * arrays, flushed in bulk through one saved SPI plan, the quarantine of refused elements, the batch row,
- * and the monthly partitions the rows need.  Used only by ingest.c; callers are connected to SPI.
+ * ingest_store.h — the storage half of ingestion (ingest_store.c): the rows of a flush (a tuplestore the
+ * flush statement reads as the ephemeral relation bm_rows), the flush itself (one saved plan for events,
+ * counters, addresses, listings and the batch row; then, only when needed, suppressions and notices in
+ * that order), the quarantine of refused elements and the monthly partitions the rows need.  Used only
+ * by ingest.c; callers are connected to SPI.
  */
 #ifndef BM_INGEST_STORE_H
 #define BM_INGEST_STORE_H
 
 #include "postgres.h"
 
+#include "nodes/pg_list.h"
+#include "utils/timestamp.h"
+
 #include "event.h"
+#include "event_row.h"
 
 #define BM_FLUSH_ROWS 5000
 
-/*
- * The columns of one buffered event.  The flush statement reads them through ingest_flush_rows(), which
- * turns each row into the events columns: enum columns hold the label OID (provider, event type, class,
- * reason, evidence), BM_C_REPLY an int2, BM_C_STATUS the packed smtp_status, BM_C_FLAGS the BM_EVF_*
- * bits (split into the boolean columns), text columns text datums, BM_C_RAW a jsonb datum.
- */
-typedef enum bm_col
+/* One ingest() call: its ingest_batches row and what it found so far. */
+typedef struct bm_batch
 {
-	BM_C_PROVIDER = 0,
-	BM_C_PID,
-	BM_C_OCCURRED,
-	BM_C_ETYPE,
-	BM_C_EMAIL,
-	BM_C_DOMAIN,
-	BM_C_CLASS,
-	BM_C_REASON,
-	BM_C_EVIDENCE,
-	BM_C_REPLY,
-	BM_C_STATUS,
-	BM_C_PTYPE,
-	BM_C_PSUB,
-	BM_C_DIAG,
-	BM_C_MSGID,
-	BM_C_ATTEMPT,
-	BM_C_FLAGS,
-	BM_C_EMAIL_ORIG,
-	BM_C_RAW,
-	BM_NCOLS
-} bm_col;
+	int64		batch_id;
+	const char *source;			/* "ingest", "replay", "sync:<account>" */
+	TimestampTz started_at;
+	int64		payload_bytes;
+	bm_provider provider;		/* BM_PROVIDER_AUTO until known */
+	int32		events;			/* events and refused elements seen so far */
+	int64		inserted;		/* rows stored so far (and old list entries recorded as listings) */
+	int32		quarantined;
+	List	   *notes;			/* of text, for ingest_batches.notes */
+} bm_batch;
 
-typedef struct bm_rowbuf
+/* The rows waiting for the next flush. */
+typedef struct bm_flush_rows
 {
+	Tuplestorestate *store;
 	int			n;
-	int			months[BM_FLUSH_ROWS];	/* year * 12 + month - 1 of each row's occurred_at (UTC) */
-	Datum		values[BM_NCOLS][BM_FLUSH_ROWS];
-	bool		nulls[BM_NCOLS][BM_FLUSH_ROWS];
-} bm_rowbuf;
+	int			listing_only;	/* rows with keep = false */
+	int			nmonths;
+	int			months[8];		/* distinct year * 12 + month - 1 of stored rows (more: looked up again) */
+	TimestampTz month_at[8];	/* a time inside each of those months */
+} bm_flush_rows;
 
-/* Inserts the ingest_batches row and returns its id. */
-extern int64 bm_store_begin_batch(const char *source, int64 payload_bytes);
-/* Fills in the batch row's provider, counts, notes and duration. */
-extern void bm_store_end_batch(int64 batch_id, bm_provider provider, int32 events, int32 inserted,
-							   int32 quarantined, Datum notes, bool notes_null);
-/* Stores the buffered rows (creating missing monthly partitions first); returns the rows inserted. */
-extern int64 bm_store_flush(bm_rowbuf *buf, int64 batch_id);
+/* Starts a batch: takes its id from the batch sequence (no statement). */
+extern void bm_store_begin(bm_batch *batch, const bm_ingest_catalog *cat, const char *source,
+						   int64 payload_bytes);
+/* Adds one row (copied) to the rows of the next flush. */
+extern void bm_store_add(bm_flush_rows *rows, const bm_ingest_catalog *cat, const bm_event_row *row,
+						 int month, TimestampTz at);
+/* Stores the rows and updates the batch row; returns the rows stored.  Leaves rows empty. */
+extern int64 bm_store_flush(bm_flush_rows *rows, bm_batch *batch, const bm_ingest_catalog *cat);
+/* Writes the batch row when no flush carried the final counts (nothing stored, or nothing after the last flush). */
+extern void bm_store_finish(bm_batch *batch);
 /* Keeps one refused element in ingest_errors; returns its error_id. */
 extern int64 bm_store_quarantine(int64 batch_id, bm_provider provider, int64 element_index,
 								 text *raw, const char *reason, const char *field);

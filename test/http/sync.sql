@@ -5,6 +5,9 @@ SET client_min_messages = notice;
 SET timezone = 'UTC';
 \pset null '(null)'
 CREATE EXTENSION bounce_mgmt;
+-- the test server's lists start on 2026-01-01: keep events that far back (list entries older than the
+-- retention are kept as listings only, checked at the end)
+UPDATE bounce_mgmt.settings SET event_retention = '100 years';
 \set base 'http://127.0.0.1:' :port
 -- an account and its key (keys live in provider_keys, write-only for the admin role)
 CREATE FUNCTION pg_temp.account(name text, provider text, base_url text, api_key text, options jsonb DEFAULT '{}')

@@ -392,6 +392,7 @@ bm_each_item(bm_ctx *c, bj_ref arr, bm_payload_status (*fn) (bm_ctx *c, bj_ref o
 {
 	const bj_doc *d = c->doc;
 	bm_str		outer = c->raw;
+	bj_ref		outer_ref = c->raw_ref;
 	size_t		i = 0;
 
 	for (bj_ref r = bj_first(d, arr); r != 0; r = bj_next(d, r), i++)
@@ -405,6 +406,7 @@ bm_each_item(bm_ctx *c, bj_ref arr, bm_payload_status (*fn) (bm_ctx *c, bj_ref o
 		 * value parsed, unless it would change an integer beyond 64 bits: then the whole value); other
 		 * scalars are not events anyway */
 		c->raw = text ? (bm_str) {text, len} : outer;
+		c->raw_ref = text ? r : outer_ref;
 		if (!bj_is(d, r, BJ_OBJECT))
 		{
 			bm_reject_elem(c, "element is not a JSON object", "");
@@ -468,10 +470,16 @@ bm_emit(bm_ctx *c, bm_event *ev)
 		ev->flags |= BM_EVF_PROVIDER_SOFT;
 	ev->element = c->raw;
 	if (!(ev->flags & BM_EVF_PART_RAW))
+	{
 		ev->raw = c->raw;
+		ev->raw_ref = c->raw_ref;
+	}
 	ev->flags &= ~BM_EVF_PART_RAW;
-	if (!c->opts->keep_raw)
+	if (!c->opts->keep_raw || ev->raw.ptr == NULL)
+	{
 		ev->raw = BM_STR_NULL;
+		ev->raw_ref = 0;
+	}
 	c->sink->event(c->sink->ctx, ev);
 }
 

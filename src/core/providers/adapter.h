@@ -11,9 +11,9 @@
  *   - dropped events get BM_EVF_NO_RATE (no provider counts a message it never attempted in its bounce
  *     or delivery rates);
  *   - deferred events get BM_EVF_PROVIDER_SOFT (a deferral is the provider saying "temporary");
- *   - raw is the element's JSON text when opts->keep_raw, else absent — unless the adapter set its own part
- *     of the element and BM_EVF_PART_RAW (SES notifications with several recipients); element is always
- *     the element's JSON text (what a quarantine keeps).
+ *   - raw (and raw_ref, its parsed node) is the element's JSON text when opts->keep_raw, else absent —
+ *     unless the adapter set its own part of the element and BM_EVF_PART_RAW (SES notifications with
+ *     several recipients); element is always the element's JSON text (what a quarantine keeps).
  * Reject field names are paths relative to the element ("email", "bounce.bouncedRecipients[1]
  * .emailAddress"); "" means the element itself.
  * Note kinds: sns_subscription_confirmation, sns_unsubscribe_confirmation (detail: SubscribeURL),
@@ -55,6 +55,7 @@ typedef struct bm_ctx
 	int			max_depth;		/* effective nesting limit (for JSON nested in strings, e.g. SNS) */
 	size_t		index;			/* element index reported in rejects */
 	bm_str		raw;			/* JSON text of the current element */
+	bj_ref		raw_ref;		/* its parsed node */
 	char		email[BM_ADDRESS_BUF];	/* the current event's normalized address */
 	bm_sbuf		id;				/* the current event's derived id */
 	bm_sbuf		msg;			/* reject reasons */

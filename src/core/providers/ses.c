@@ -308,6 +308,7 @@ ses_notification(bm_ctx *c, bj_ref n)
 			const char *text = e.list_kind == SES_RECIPIENT_OBJECTS ? bj_text(d, r, &len) : NULL;
 
 			ev.raw = text ? (bm_str) {text, len} : BM_STR_NULL;
+			ev.raw_ref = text ? r : 0;
 			ev.flags |= BM_EVF_PART_RAW;
 		}
 		bm_emit(c, &ev);

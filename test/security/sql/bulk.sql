@@ -2,6 +2,8 @@
 -- with 100,000 bouncedRecipients grew a backend to 24 GB (each event kept the whole 4 MB notification);
 -- now each event keeps its own recipient entry, and bad recipients quarantine the element once.
 SET client_min_messages = warning;
+-- fixed dates below: keep events that far back
+UPDATE bounce_mgmt.settings SET event_retention = '100 years';
 CREATE TEMP TABLE big AS
 SELECT jsonb_build_object('notificationType', 'Bounce',
          'mail', jsonb_build_object('messageId', 'big-1', 'timestamp', '2026-01-07T00:00:00Z',

@@ -8,6 +8,8 @@ CREATE ROLE r_admin LOGIN NOSUPERUSER IN ROLE bounce_mgmt_admin;
 CREATE ROLE r_reader LOGIN NOSUPERUSER IN ROLE bounce_mgmt_reader;
 CREATE SCHEMA evil AUTHORIZATION r_writer;
 RESET client_min_messages;
+-- fixed dates below: keep events that far back
+UPDATE bounce_mgmt.settings SET event_retention = '100 years';
 CREATE VIEW attack_result AS
     SELECT rolname, rolsuper FROM pg_roles WHERE rolname IN ('r_writer', 'r_admin', 'r_reader') ORDER BY 1;
 -- a hard bounce and an open notice for the trigger to resolve
