@@ -33,6 +33,9 @@ version=$(git -C "$REPO_ROOT" show HEAD:bounce_mgmt.control \
 [ -n "$version" ] || die "no default_version in HEAD's bounce_mgmt.control"
 src=$pkgsrc/bounce-mgmt-$version
 
+# dpkg-parsechangelog, dpkg-buildpackage (dpkg-dev), JSON::PP (perl), lintian
+ensure_packages dpkg-dev perl lintian
+
 if [ -n "$(git -C "$REPO_ROOT" status --porcelain --untracked-files=no)" ]; then
 	say "warning: uncommitted changes are not packaged (the package is built from HEAD)"
 fi
@@ -65,7 +68,6 @@ done
 say "version $version in bounce_mgmt.control, META.json and debian/changelog ($deb_version)"
 
 # ---- build dependencies, then the package -----------------------------------------------------------------
-ensure_packages dpkg-dev lintian
 if ! (cd "$src" && dpkg-checkbuilddeps) 2>/dev/null; then
 	if as_root true 2>/dev/null; then
 		say "installing the build dependencies of debian/control"
