@@ -89,7 +89,7 @@ if ! (cd "$src" && dpkg-buildpackage -us -uc -b) > "$out/build.log" 2>&1; then
 	tail -60 "$out/build.log"
 	die "dpkg-buildpackage failed; full log in build/deb/build.log"
 fi
-grep -E '^(### |test |ok |not ok | *All [0-9]+ tests passed)' "$out/build.log" | grep -v '^### End' || true
+grep -E '^(### |test |ok |not ok |(# )? *All [0-9]+ tests passed)' "$out/build.log" | grep -v '^### End' || true
 mv "$pkgsrc"/*.deb "$pkgsrc"/*.buildinfo "$pkgsrc"/*.changes "$out/"
 arch=$(dpkg --print-architecture)
 changes=$out/bounce-mgmt_${deb_version#*:}_$arch.changes
