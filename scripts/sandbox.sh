@@ -8,9 +8,11 @@
 #   scripts/sandbox.sh psql -c 'SELECT bounce_mgmt.classify($$550 5.1.1 user unknown$$)'
 #   scripts/sandbox.sh --stop            stop the sandbox cluster (it keeps running between commands)
 #   scripts/sandbox.sh --reset           remove build/sandbox entirely
+#   SANDBOX_OVERLAY=build/deb/root scripts/sandbox.sh make installcheck
+#                                        the files of an extracted package instead of the working tree's build
 #
-# The command runs with PGHOST/PGPORT/PGUSER/PG_CONFIG set, after `make install` into the copy.  The
-# server runs as user postgres when called as root (initdb refuses root).
+# The command runs with PGHOST/PGPORT/PGUSER/PG_CONFIG set, after `make install` (or the overlay) into the
+# copy.  The server runs as user postgres when called as root (initdb refuses root).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 SB="$REPO_ROOT/build/sandbox"
@@ -47,9 +49,22 @@ if [ ! -x "$bin/postgres" ] || [ "$sys_bin/postgres" -nt "$bin/postgres" ]; then
 	cp -a "/usr/share/postgresql/$major" "$root/usr/share/postgresql/"
 fi
 
-# the extension, built against the system headers, installed into the copy
-make -C "$REPO_ROOT" -s -j2 PG_CONFIG="$sys_bin/pg_config" >/dev/null
-make -C "$REPO_ROOT" -s install PG_CONFIG="$sys_bin/pg_config" DESTDIR="$root" >/dev/null
+# the extension, built against the system headers, installed into the copy; or, with SANDBOX_OVERLAY=<dir>,
+# the files of an extracted package (scripts/package.sh) copied over the copy instead, after removing the
+# bounce_mgmt files the copy took from the system, so that the package's files are the only ones
+if [ -n "${SANDBOX_OVERLAY:-}" ]; then
+	[ -d "$SANDBOX_OVERLAY/usr/lib/postgresql/$major/lib" ] \
+		|| die "SANDBOX_OVERLAY=$SANDBOX_OVERLAY has no usr/lib/postgresql/$major/lib"
+	rm -rf "$root/usr/lib/postgresql/$major/lib/bounce_mgmt.so" \
+		"$root/usr/lib/postgresql/$major/lib/bitcode/bounce_mgmt" \
+		"$root/usr/lib/postgresql/$major/lib/bitcode/bounce_mgmt.index.bc" \
+		"$root/usr/share/postgresql/$major/extension/bounce_mgmt.control" \
+		"$root/usr/share/postgresql/$major/extension/bounce_mgmt--"*.sql
+	cp -a "$SANDBOX_OVERLAY/." "$root/"
+else
+	make -C "$REPO_ROOT" -s -j2 PG_CONFIG="$sys_bin/pg_config" >/dev/null
+	make -C "$REPO_ROOT" -s install PG_CONFIG="$sys_bin/pg_config" DESTDIR="$root" >/dev/null
+fi
 
 if [ ! -f "$data/PG_VERSION" ]; then
 	mkdir -p "$data"

@@ -1,10 +1,17 @@
 /*
- * compat.h — small shims so the PostgreSQL layer builds on PostgreSQL 13 to 17 (the target is 15).
+ * compat.h — small shims for the PostgreSQL majors other than 15, the target (README says which majors are
+ * tested and which are only expected to build).
  */
 #ifndef BM_COMPAT_H
 #define BM_COMPAT_H
 
 #include "postgres.h"
+
+/* The install script uses CREATE OR REPLACE TRIGGER (PostgreSQL 14): say so at build time, not at CREATE
+ * EXTENSION. */
+#if PG_VERSION_NUM < 140000
+#error "bounce_mgmt needs PostgreSQL 14 or later"
+#endif
 
 #include "fmgr.h"
 #include "funcapi.h"
