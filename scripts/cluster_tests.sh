@@ -16,6 +16,7 @@ if [ $status -ne 0 ]; then
 fi
 
 test/upgrade/run.sh
+test/dump/run.sh
 test/security/run.sh
 test/accuracy/run.sh
 test/http/run.sh

@@ -126,3 +126,10 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.apply_escalation(timestamptz, boolean) IS
     'apply escalation_rules to recent soft bounces (run_maintenance calls it); reapply => true re-evaluates all retained events after a rule change and lifts escalations no longer supported';
+
+CREATE OR REPLACE TRIGGER escalation_rules_restore BEFORE INSERT ON @extschema@.escalation_rules
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.seeded_row_replace();
+CREATE OR REPLACE TRIGGER escalation_rules_keep BEFORE DELETE ON @extschema@.escalation_rules
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.seeded_row_keep();
+CREATE OR REPLACE TRIGGER escalation_rules_keep_all BEFORE TRUNCATE ON @extschema@.escalation_rules
+    FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.seeded_row_keep();

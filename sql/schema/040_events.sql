@@ -58,9 +58,7 @@ CREATE TABLE @extschema@.events (
     provider_suppressed boolean NOT NULL DEFAULT false,
     email_original      text,
     batch_id            bigint NOT NULL,
-    raw                 jsonb,
-    -- the dedupe key, led by email (per-address look-ups by time use it too; Citus distributes by email)
-    PRIMARY KEY (email, occurred_at, provider, provider_event_id)
+    raw                 jsonb
 ) PARTITION BY RANGE (occurred_at);
 COMMENT ON TABLE @extschema@.events IS
     'one row per recipient event from a provider, deduplicated on (provider, provider_event_id); partitioned by month of occurred_at (retention = dropping partitions)';
@@ -71,9 +69,12 @@ COMMENT ON COLUMN @extschema@.events.email IS
 COMMENT ON COLUMN @extschema@.events.rate_excluded IS
     'not counted in rates, as the provider does not count it (SES OnAccountSuppressionList, auto-replies, drops to listed addresses)';
 COMMENT ON COLUMN @extschema@.events.list_entry IS 'from a suppression-list API (bounces/blocks list), not an event feed';
-CREATE INDEX events_occurred_at ON @extschema@.events USING brin (occurred_at);
+-- No index on the parent: each monthly partition gets its own (create_partition()): the dedupe key, unique
+-- on (email, occurred_at, provider, provider_event_id) — led by email, so per-address look-ups by time use
+-- it and Citus can distribute by email — and a BRIN index on occurred_at.  Indexes on the parent would be
+-- created by CREATE EXTENSION while pg_dump also dumps the partitions' own, so a restore failed.
 -- No pg_extension_config_dump for events: its partitions are created by ingestion and maintenance, not by
--- the extension script, so they are ordinary tables that pg_dump dumps with their data.
+-- the extension script, so they are ordinary tables that pg_dump dumps with their data and indexes.
 
 -- per-address state, maintained by ingestion: rows only for addresses that had a bounce, deferral,
 -- drop or complaint; deliveries update existing rows

@@ -51,3 +51,4 @@ CREATE UNIQUE INDEX provider_removals_pending ON @extschema@.provider_removals (
 COMMENT ON TABLE @extschema@.provider_removals IS
     'addresses to take off providers'' lists (queued by unsuppress); run_maintenance retries failures with backoff';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.provider_removals', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.provider_removals_removal_id_seq', '');

@@ -79,11 +79,25 @@ DROP FUNCTION @extschema@.ingest_flush_rows();
 DROP FUNCTION @extschema@.bounce_rates(interval, timestamptz, timestamptz, text);
 DROP FUNCTION @extschema@.run_maintenance();
 
--- events: the dedupe key is led by email (Citus distributes by it; it serves per-address look-ups too,
--- so the separate email index goes)
+-- events: indexes per partition instead of on the parent (a dump restored the parent's with CREATE
+-- EXTENSION and the partitions' own again: "multiple primary keys"), and the dedupe key led by email
+-- (Citus distributes by it; it serves per-address look-ups too, so the separate email index goes)
 ALTER TABLE @extschema@.events DROP CONSTRAINT events_pkey;
-ALTER TABLE @extschema@.events ADD PRIMARY KEY (email, occurred_at, provider, provider_event_id);
 DROP INDEX @extschema@.events_email;
+DROP INDEX @extschema@.events_occurred_at;
+DO $$
+DECLARE
+    p text;
+BEGIN
+    FOR p IN SELECT c.relname FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+              WHERE i.inhparent = '@extschema@.events'::pg_catalog.regclass ORDER BY 1
+    LOOP
+        EXECUTE pg_catalog.format('CREATE UNIQUE INDEX %I ON @extschema@.%I (email, occurred_at, provider, provider_event_id)',
+                                  p || '_key', p);
+        EXECUTE pg_catalog.format('CREATE INDEX %I ON @extschema@.%I USING brin (occurred_at)', p || '_occurred_at', p);
+    END LOOP;
+END
+$$;
 
 -- counters: insert-only hourly rows instead of daily rows every ingestion updated; the daily history
 -- moves over as one row per day at 00:00 UTC (exact for UTC days, as before)
@@ -205,3 +219,14 @@ COMMENT ON COLUMN @extschema@.suppressions.evidence_at IS
     'when the bounce or complaint that opened it happened (the event''s own time; for an escalation, the bounce that met the rule); NULL for operator suppressions';
 ALTER TABLE @extschema@.notices DROP CONSTRAINT notices_pkey;
 ALTER TABLE @extschema@.notices ADD PRIMARY KEY (email, notice_id);
+
+-- ---- dump and restore (issue 13) --------------------------------------------------------------------------
+
+-- the rules the extension installs are marked (restores replace them by key; they cannot be deleted)
+ALTER TABLE @extschema@.escalation_rules ADD COLUMN builtin boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN @extschema@.escalation_rules.builtin IS
+    'a rule the extension installs: edit or disable it (enabled = false), it cannot be deleted';
+UPDATE @extschema@.escalation_rules SET builtin = true WHERE rule_id <= 8;
+-- provider_removals' ids restarted at 1 after a restore (its sequence was not dumped), so the next removal
+-- collided with a restored one
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.provider_removals_removal_id_seq', '');

@@ -61,6 +61,9 @@ SELECT m.entry, m.input, pg_temp.try(m.sql) AS outcome
     ('classify_rules', 'sender-side reason made hard', $$INSERT INTO bounce_mgmt.classify_rules (pattern, reason, bounce_class) VALUES ('S3150', 'blocked', 'hard') RETURNING 'x'$$),
     ('settings', $$alert_window '178000000 years'$$, $$UPDATE bounce_mgmt.settings SET alert_window = '178000000 years' RETURNING 'x'$$),
     ('escalation_rules', $$within '178000000 years'$$, $$UPDATE bounce_mgmt.escalation_rules SET within = '178000000 years' WHERE within IS NOT NULL RETURNING 'x'$$),
+    ('escalation_rules', 'DELETE a built-in rule', $$DELETE FROM bounce_mgmt.escalation_rules WHERE builtin RETURNING 'x'$$),
+    ('settings', 'DELETE the settings row', $$DELETE FROM bounce_mgmt.settings RETURNING 'x'$$),
+    ('rate_thresholds', 'TRUNCATE', $$TRUNCATE bounce_mgmt.rate_thresholds$$),
     ('provider_keys', 'api_key NULL', $$INSERT INTO bounce_mgmt.provider_keys VALUES ('nope', NULL) RETURNING 'x'$$),
     ('sync', 'unknown account', $$SELECT pages::text FROM bounce_mgmt.sync('no-such-account')$$),
     ('user_email_changed', 'attached BEFORE UPDATE', $$UPDATE users SET email = 'v@example.com' RETURNING 'x'$$)
