@@ -1,7 +1,7 @@
--- sync.sql — run by bench/sync.sh: sync() of a 50,000-entry SendGrid bounce list (100 pages of 500, an
--- empty blocks list) from the local test server, three times into empty tables; NOTICEs off.  For
--- comparison, the same 100 pages (fetched once with the curl program) stored by ingest() one by one, with
--- no HTTP: the difference is what the API round trips cost.
+-- sync.sql — run by bench/sync.sh: CALL sync() of a 50,000-entry SendGrid bounce list (100 pages of 500,
+-- an empty blocks list) from the local test server, three times into empty tables, each page committed as
+-- pg_cron runs it; NOTICEs off.  For comparison, the same 100 pages (fetched once with the curl program)
+-- stored by ingest() one by one, with no HTTP: the difference is what the API round trips cost.
 \set QUIET on
 SET client_min_messages = warning;
 CREATE EXTENSION bounce_mgmt;
@@ -9,13 +9,6 @@ INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url)
 VALUES ('bench', 'sendgrid', 'http://127.0.0.1:' || :'port' || '/bounces=50000');
 INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('bench', 'SG.bench-key');
 CREATE TABLE runs (what text, run int, pages int, entries int, inserted int, seconds numeric);
-CREATE FUNCTION run(n int) RETURNS void LANGUAGE plpgsql AS $f$
-DECLARE t0 timestamptz := clock_timestamp(); s record;
-BEGIN
-    SELECT * INTO s FROM bounce_mgmt.sync('bench');
-    INSERT INTO runs VALUES ('sync() over HTTP', n, s.pages, s.fetched, s.inserted,
-                             round(extract(epoch FROM clock_timestamp() - t0)::numeric, 2));
-END $f$;
 CREATE TABLE pages (page serial, body text);
 COPY pages (body) FROM PROGRAM :'fetch_pages';
 CREATE FUNCTION run_ingest(n int) RETURNS void LANGUAGE plpgsql AS $f$
@@ -29,23 +22,36 @@ BEGIN
                              round(extract(epoch FROM clock_timestamp() - t0)::numeric, 2));
 END $f$;
 CREATE FUNCTION reset() RETURNS void LANGUAGE sql AS $f$
-    TRUNCATE bounce_mgmt.events, bounce_mgmt.addresses, bounce_mgmt.daily_counts, bounce_mgmt.daily_reason_counts,
-             bounce_mgmt.daily_totals, bounce_mgmt.suppressions, bounce_mgmt.ingest_batches;
+    TRUNCATE bounce_mgmt.events, bounce_mgmt.addresses, bounce_mgmt.hourly_counts, bounce_mgmt.hourly_reason_counts,
+             bounce_mgmt.hourly_totals, bounce_mgmt.provider_listings, bounce_mgmt.suppressions,
+             bounce_mgmt.ingest_batches;
+    DELETE FROM bounce_mgmt.sync_runs;
     UPDATE bounce_mgmt.provider_accounts SET last_synced_at = NULL;
 $f$;
-SELECT run(1);
+CREATE FUNCTION record_sync(n int, t0 timestamptz) RETURNS void LANGUAGE sql AS $f$
+    INSERT INTO runs SELECT 'CALL sync() over HTTP', n, pages, fetched, inserted,
+                            round(extract(epoch FROM clock_timestamp() - t0)::numeric, 2)
+      FROM bounce_mgmt.sync_runs ORDER BY run_id DESC LIMIT 1;
+$f$;
+SELECT clock_timestamp() AS t0 \gset
+CALL bounce_mgmt.sync('bench');
+SELECT record_sync(1, :'t0');
 SELECT reset();
 SELECT run_ingest(1);
 SELECT reset();
-SELECT run(2);
+SELECT clock_timestamp() AS t0 \gset
+CALL bounce_mgmt.sync('bench');
+SELECT record_sync(2, :'t0');
 SELECT reset();
 SELECT run_ingest(2);
 SELECT reset();
-SELECT run(3);
+SELECT clock_timestamp() AS t0 \gset
+CALL bounce_mgmt.sync('bench');
+SELECT record_sync(3, :'t0');
 SELECT reset();
 SELECT run_ingest(3);
 \pset border 2
-\echo 'sync() of a 50,000-entry SendGrid bounce list (100 pages of 500) from a server on 127.0.0.1'
-SELECT * FROM runs ORDER BY what DESC, run;
+\echo 'CALL sync() of a 50,000-entry SendGrid bounce list (100 pages of 500) from a server on 127.0.0.1'
+SELECT * FROM runs ORDER BY what, run;
 SELECT what, min(seconds) AS best_seconds, round(50000 / min(seconds)) AS entries_per_s
-  FROM runs GROUP BY what ORDER BY what DESC;
+  FROM runs GROUP BY what ORDER BY what;

@@ -28,6 +28,20 @@ BEGIN
                                   ELSE 'base_url: ' || coalesce(NEW.base_url, 'NULL') END,
                     HINT = 'An http:// or https:// URL without user info, query or fragment, e.g. https://api.sendgrid.com.';
     END IF;
+    IF NOT @extschema@.api_url_safe(NEW.base_url) THEN
+        RAISE EXCEPTION 'provider account "%": the key would be sent unencrypted to %', NEW.name, NEW.base_url
+              USING ERRCODE = 'invalid_authorization_specification',
+                    DETAIL = 'base_url is plain http:// on another machine.',
+                    HINT = 'Use https://, or have a superuser set bounce_mgmt.allow_insecure_http = on.';
+    END IF;
+    -- the key was given for a host: it never follows the account to another one
+    IF TG_OP = 'UPDATE' AND (NEW.base_url IS DISTINCT FROM OLD.base_url OR NEW.provider IS DISTINCT FROM OLD.provider) THEN
+        DELETE FROM @extschema@.provider_keys k WHERE k.account = OLD.name;
+        IF FOUND THEN
+            RAISE NOTICE 'provider account "%": its API key was removed with the change of base_url or provider', NEW.name
+                  USING HINT = 'Store the key for the new endpoint in bounce_mgmt.provider_keys.';
+        END IF;
+    END IF;
     NEW.options := coalesce(NEW.options, '{}');
     IF pg_catalog.jsonb_typeof(NEW.options) <> 'object' THEN
         RAISE EXCEPTION 'provider account "%": options must be a JSON object', NEW.name
@@ -74,14 +88,22 @@ CREATE OR REPLACE VIEW @extschema@.provider_accounts_public AS
       FROM @extschema@.provider_accounts a;
 COMMENT ON VIEW @extschema@.provider_accounts_public IS 'provider_accounts and whether each has a key (never the key)';
 
-CREATE OR REPLACE FUNCTION @extschema@.sync(account text, since timestamptz DEFAULT NULL,
-                                 OUT pages integer, OUT fetched integer, OUT inserted integer,
-                                 OUT duplicates integer, OUT quarantined integer)
-    AS 'MODULE_PATHNAME', 'bm_sync_sql'
-    LANGUAGE C VOLATILE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.sync(text, timestamptz) IS
-    'pull the account''s bounce (and SendGrid block) lists from the provider API into events, page by page (NOTICE per page); since defaults to the account''s cursor';
+-- Not SECURITY DEFINER and without a SET clause: a procedure with either cannot commit.  It runs with the
+-- caller's rights and takes the owner's, with search_path pinned, only for its database steps (see
+-- src/pg/run_as_owner.h and README "Security").
+CREATE OR REPLACE PROCEDURE @extschema@.sync(account text, since timestamptz DEFAULT NULL)
+    AS 'MODULE_PATHNAME', 'bm_sync_proc'
+    LANGUAGE C;
+COMMENT ON PROCEDURE @extschema@.sync(text, timestamptz) IS
+    'pull the account''s bounce (and SendGrid block) lists from the provider API into events, committing page by page (see sync_runs); since defaults to the account''s cursor, and a failed run is resumed';
+
+-- Whether a provider account's base_url may receive its key: https://, or http:// on a loopback host (a
+-- test server), or anything when a superuser set bounce_mgmt.allow_insecure_http.
+CREATE OR REPLACE FUNCTION @extschema@.api_url_safe(url text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'bm_api_url_safe_sql'
+    LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION @extschema@.api_url_safe(text) IS
+    'true when a key may be sent to url: https, loopback http, or bounce_mgmt.allow_insecure_http';
 
 CREATE OR REPLACE FUNCTION @extschema@.provider_remove(account text, email text) RETURNS boolean
     AS 'MODULE_PATHNAME', 'bm_provider_remove_sql'

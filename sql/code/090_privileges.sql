@@ -5,8 +5,9 @@
 --   bounce_mgmt_admin   + suppress / unsuppress, rules, settings, thresholds, maintenance, replay,
 --                       provider accounts and their API keys, sync
 -- SECURITY DEFINER is kept to the few functions that must act as the extension's owner (README
--- "Security" lists each with its audit): ingest() and sync() write the event store, which no role may
--- write directly; create_partition() and drop_event_partitions() add and drop partitions; pending_notices()
+-- "Security" lists each with its audit): ingest() writes the event store, which no role may write
+-- directly (the sync procedure, which commits and so cannot be a definer, takes the owner's rights in C
+-- for its database steps only); create_partition() and drop_event_partitions() add and drop partitions; pending_notices()
 -- reads raw events for readers.  Every other function runs with the caller's rights, so history columns
 -- (opened_by, closed_by, notified_by) record who acted.  This file runs again on every upgrade.
 
@@ -33,7 +34,7 @@ REVOKE ALL ON SCHEMA @extschema@ FROM PUBLIC;
 GRANT USAGE ON SCHEMA @extschema@ TO bounce_mgmt_reader;
 REVOKE ALL ON ALL TABLES IN SCHEMA @extschema@ FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA @extschema@ FROM PUBLIC;
-REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA @extschema@ FROM PUBLIC;
+REVOKE EXECUTE ON ALL ROUTINES IN SCHEMA @extschema@ FROM PUBLIC;
 
 -- pure functions and the type's support functions stay callable by whoever can reach the schema
 GRANT EXECUTE ON FUNCTION
@@ -106,14 +107,18 @@ GRANT EXECUTE ON FUNCTION
     TO bounce_mgmt_admin;
 GRANT UPDATE ON @extschema@.ingest_errors TO bounce_mgmt_admin;
 -- provider accounts: the keys are the admin's alone; others see provider_accounts_public
-GRANT SELECT ON @extschema@.provider_accounts_public, @extschema@.provider_removals TO bounce_mgmt_reader;
+GRANT SELECT ON @extschema@.provider_accounts_public, @extschema@.provider_removals, @extschema@.sync_runs
+    TO bounce_mgmt_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.provider_accounts TO bounce_mgmt_admin;
 -- keys are write-only: admins set and replace them, and see which accounts have one, never the key
-GRANT INSERT, UPDATE, DELETE ON @extschema@.provider_keys TO bounce_mgmt_admin;
+-- (UPDATE of the credentials only: moving a key to another account would send it to that account's host)
+GRANT INSERT, DELETE ON @extschema@.provider_keys TO bounce_mgmt_admin;
+GRANT UPDATE (api_key, api_secret, session_token) ON @extschema@.provider_keys TO bounce_mgmt_admin;
 GRANT SELECT (account) ON @extschema@.provider_keys TO bounce_mgmt_admin;
 GRANT INSERT, UPDATE ON @extschema@.provider_removals TO bounce_mgmt_admin;
+GRANT EXECUTE ON PROCEDURE @extschema@.sync(text, timestamptz) TO bounce_mgmt_admin;
 GRANT EXECUTE ON FUNCTION
-    @extschema@.sync(text, timestamptz), @extschema@.provider_remove(text, text),
+    @extschema@.api_url_safe(text), @extschema@.provider_remove(text, text),
     @extschema@.queue_provider_removals(text), @extschema@.retry_provider_removals(text)
     TO bounce_mgmt_admin;
 

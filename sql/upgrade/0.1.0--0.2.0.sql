@@ -230,3 +230,39 @@ UPDATE @extschema@.escalation_rules SET builtin = true WHERE rule_id <= 8;
 -- provider_removals' ids restarted at 1 after a restore (its sequence was not dumped), so the next removal
 -- collided with a restored one
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.provider_removals_removal_id_seq', '');
+
+-- ---- sync as a procedure (issue 9) ------------------------------------------------------------------------
+
+-- sync() becomes CALL sync(): it commits each page with its position in sync_runs, so a slow provider holds
+-- nothing a webhook needs and a failed run resumes where it stopped
+DROP FUNCTION @extschema@.sync(text, timestamptz);
+-- One row per sync run: its window, totals, and (while it runs, or when it failed) the position of the
+-- next page, from which the next CALL sync(account) resumes.  Written by sync() only (as the owner).
+CREATE TABLE @extschema@.sync_runs (
+    run_id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account        text NOT NULL REFERENCES @extschema@.provider_accounts (name) ON UPDATE CASCADE ON DELETE CASCADE,
+    status         text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed')),
+    since          timestamptz,
+    until          timestamptz NOT NULL,
+    explicit_since boolean NOT NULL,
+    resumed_from   bigint,
+    pages          integer NOT NULL DEFAULT 0,
+    fetched        integer NOT NULL DEFAULT 0,
+    inserted       integer NOT NULL DEFAULT 0,
+    duplicates     integer NOT NULL DEFAULT 0,
+    quarantined    integer NOT NULL DEFAULT 0,
+    position       jsonb,
+    sqlstate       text,
+    error          text,
+    run_by         name NOT NULL DEFAULT session_user,
+    started_at     timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    updated_at     timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    finished_at    timestamptz
+);
+CREATE INDEX sync_runs_account ON @extschema@.sync_runs (account, run_id);
+COMMENT ON TABLE @extschema@.sync_runs IS
+    'sync runs: window [since, until], pages and entries so far, status, the error of a failed run and the position the next CALL sync(account) resumes from';
+COMMENT ON COLUMN @extschema@.sync_runs.position IS
+    'where the next page starts (SendGrid list and offset, Postmark todate and offset, Mailgun next URL); NULL once done';
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.sync_runs', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.sync_runs_run_id_seq', '');

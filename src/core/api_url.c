@@ -68,3 +68,65 @@ bm_url_same_origin(const char *a, const char *b)
 	hb = authority(b, ob, &lb);
 	return la == lb && strncasecmp(ha, hb, la) == 0;
 }
+
+bool
+bm_url_is_https(const char *url)
+{
+	return bm_url_origin_len(url) > 0 && scheme_len(url) == 8;
+}
+
+/* "127.a.b.c" with decimal parts 0..255 and nothing else (no port). */
+static bool
+ipv4_loopback(const char *h, size_t n)
+{
+	int			parts = 0;
+	size_t		i = 0;
+
+	if (n < 4 || strncmp(h, "127.", 4) != 0)
+		return false;
+	while (i < n)
+	{
+		int			v = 0;
+		size_t		d = 0;
+
+		while (i < n && h[i] >= '0' && h[i] <= '9' && d < 3)
+			v = v * 10 + (h[i++] - '0'), d++;
+		if (d == 0 || v > 255)
+			return false;
+		parts++;
+		if (i == n)
+			break;
+		if (h[i] != '.')
+			return false;
+		i++;
+		if (i == n)
+			return false;		/* a trailing dot */
+	}
+	return parts == 4;
+}
+
+bool
+bm_url_is_loopback(const char *url)
+{
+	size_t		o = bm_url_origin_len(url);
+	size_t		s;
+	const char *h;
+	size_t		n;
+
+	if (o == 0)
+		return false;
+	s = scheme_len(url);
+	h = url + s;
+	n = o - s;
+	if (n > 0 && h[0] == '[')
+		return n >= 5 && strncmp(h, "[::1]", 5) == 0 && (n == 5 || h[5] == ':');
+	for (size_t i = 0; i < n; i++)
+		if (h[i] == ':')
+		{
+			n = i;				/* the port */
+			break;
+		}
+	if (n == 9 && strncasecmp(h, "localhost", 9) == 0)
+		return true;
+	return ipv4_loopback(h, n);
+}

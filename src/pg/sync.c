@@ -1,21 +1,34 @@
 /*
- * sync.c — sync(account, since) pulls a provider's suppression lists page by page over its API (SendGrid
- * bounces and blocks, Postmark bounces, Mailgun bounces) into the ingestion path, and provider_remove()
- * takes an address off the provider's list.  Accounts and their keys come from provider_accounts; a key
- * only ever goes into a request header or basic-auth field, never into a URL, message or log line.
+ * sync.c — CALL sync(account, since): pulls a provider's suppression lists (SendGrid bounces and blocks,
+ * Postmark bounces, Mailgun bounces) page by page over its API into the ingestion path.
+ *
+ * Called on its own (psql, pg_cron), each page is stored and committed together with the run's position
+ * in sync_runs: while the provider is waited on, the backend holds no lock, row or snapshot a webhook could
+ * need, and a sync that fails at page k keeps pages 1..k-1 — the next CALL without since resumes at page k.
+ * Inside a transaction block (or a function) the same procedure runs in that one transaction instead.
+ * One sync per account at a time (a session advisory lock).  The procedure runs with its caller's rights
+ * and takes the extension owner's only for its database steps (run_as_owner.h): reading the key, storing
+ * pages, the run row and the cursor.
  */
 #include "postgres.h"
 
 #include <string.h>
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "fmgr.h"
-#include "funcapi.h"
 #include "miscadmin.h"
-#include "utils/builtins.h"
+#include "nodes/parsenodes.h"
 #include "pgtime.h"
+#include "storage/lock.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/json.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 
 #include "api_page.h"
@@ -23,16 +36,21 @@
 #include "bm_pg.h"
 #include "http.h"
 #include "ingest.h"
+#include "provider_account.h"
+#include "run_as_owner.h"
 #include "sync.h"
 
-PG_FUNCTION_INFO_V1(bm_sync_sql);
-PG_FUNCTION_INFO_V1(bm_provider_remove_sql);
+PG_FUNCTION_INFO_V1(bm_sync_proc);
 
 #define PAGE_SIZE 500
 #define POSTMARK_MAX_OFFSET 10000	/* Postmark: count + offset may not pass 10,000 */
+#define SYNC_LOCK_CLASS 1651340153	/* "bmsy": pg_locks shows classid 1651340153, objid = hash of the name */
 
 static int	sync_overlap = 300;		/* seconds the cursor is moved back (late-listed entries) */
-static int	sync_max_pages = 2000;	/* pages one sync() may read */
+static int	sync_max_pages = 2000;	/* pages one run may read */
+
+static const char *const sendgrid_lists[] = {"bounces", "blocks"};
+#define SENDGRID_LISTS ((int) lengthof(sendgrid_lists))
 
 void
 bm_sync_init(void)
@@ -42,187 +60,66 @@ bm_sync_init(void)
 							"Entries already stored are counted as duplicates, not stored twice.",
 							&sync_overlap, 300, 0, 86400, PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
 	DefineCustomIntVariable("bounce_mgmt.sync_max_pages",
-							"Pages one sync() may read before it stops with an error.",
+							"Pages one sync may read before it stops with an error.",
 							"A provider that never stops returning full pages cannot keep a sync running forever.",
 							&sync_max_pages, 2000, 1, 1000000, PGC_USERSET, 0, NULL, NULL, NULL);
+	bm_account_init();
 }
 
-typedef struct account
+/* Where the next page starts: stored in sync_runs.position after every page, read back to resume. */
+typedef struct sync_pos
 {
-	char	   *name;
-	bm_provider provider;
-	char	   *base_url;		/* without a trailing slash */
-	char	   *api_key;
-	char	   *domain;			/* Mailgun */
-	bool		has_cursor;
-	TimestampTz cursor;
-} account;
+	int			list;			/* SendGrid: index into sendgrid_lists */
+	int64		offset;			/* SendGrid, Postmark */
+	TimestampTz upper;			/* Postmark: todate of the current window */
+	int64		oldest_us;		/* Postmark: earliest BouncedAt of the window so far (unix us), -1 none */
+	bool		ordered;		/* Postmark: this window's pages came newest first */
+	char	   *next;			/* Mailgun: the next page's URL */
+	bool		done;
+} sync_pos;
 
-typedef struct sync_totals
+/* An error found while planning the next page, raised once the current page is stored. */
+typedef struct sync_stop
 {
+	int			sqlstate;
+	char	   *message;
+	char	   *detail;
+	char	   *hint;
+} sync_stop;
+
+typedef struct seen_page
+{
+	uint64		hash;			/* key */
+	int32		page;
+} seen_page;
+
+typedef struct sync_run
+{
+	bm_account *acc;
+	Oid			owner;
+	bool		atomic;			/* one transaction: no commits, no subtransactions */
+	bool		in_step;		/* inside a page's subtransaction (heap, so it is exact after a longjmp) */
+	int64		run_id;
+	int64		resumed_from;	/* the failed run whose window this one finishes, or 0 */
+	bool		explicit_since;
+	bool		have_since;		/* a window start (else everything listed up to until) */
+	TimestampTz since;
+	TimestampTz until;
+	sync_pos	pos;
+	sync_stop	stop;
+	char	   *note;			/* a NOTICE about the next page, given after this page's */
 	int32		pages;
 	int32		fetched;
 	int32		inserted;
 	int32		duplicates;
 	int32		quarantined;
-	uint64	   *seen;			/* a hash of each page's body, to notice a provider going round in circles */
-} sync_totals;
+	HTAB	   *seen;			/* page body hashes: a provider going round in circles */
+	bm_http_prefetch *pending;
+	MemoryContext run_cxt;		/* the run: survives its commits */
+	MemoryContext page_cxt;		/* one page: reset before the next */
+} sync_run;
 
-/* 64-bit FNV-1a of a page body. */
-static uint64
-page_hash(const char *p, int n)
-{
-	uint64		h = UINT64CONST(0xcbf29ce484222325);
-
-	for (int i = 0; i < n; i++)
-		h = (h ^ (unsigned char) p[i]) * UINT64CONST(0x100000001b3);
-	return h;
-}
-
-/*
- * Refuses a page beyond bounce_mgmt.sync_max_pages, and a page with entries whose body equals an earlier
- * page of this sync (a provider that repeats a page, or a paging.next loop): either would never end.
- */
-static void
-check_progress(const account *acc, const char *what, const char *url, sync_totals *tot, const bm_http_response *resp,
-			   long items)
-{
-	uint64		h;
-
-	if (tot->pages >= sync_max_pages)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("sync of account \"%s\" stopped after %d pages (bounce_mgmt.sync_max_pages)", acc->name,
-						tot->pages),
-				 errdetail("%s: the provider still had more pages; next GET %s.", what, url),
-				 errhint("Sync a shorter period with since, or raise bounce_mgmt.sync_max_pages.")));
-	if (items <= 0)
-		return;
-	if (tot->seen == NULL)
-		tot->seen = palloc(sizeof(uint64) * sync_max_pages);
-	h = page_hash(resp->body.data, resp->body.len);
-	for (int i = 0; i < tot->pages; i++)
-		if (tot->seen[i] == h)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("sync of account \"%s\" stopped: %s page %d repeats page %d", acc->name, what,
-							tot->pages + 1, i + 1),
-					 errdetail("GET %s returned a page already seen in this sync; paging would never end.", url)));
-	tot->seen[tot->pages] = h;
-}
-
-static char *
-spi_text(HeapTuple tup, TupleDesc desc, int col)
-{
-	char	   *v = SPI_getvalue(tup, desc, col);
-
-	return v ? pstrdup(v) : NULL;
-}
-
-/* Reads the account (locking its row: one sync per account at a time). */
-static account *
-load_account(const char *name, bool lock)
-{
-	Datum		arg = CStringGetTextDatum(name);
-	Oid			argtype = TEXTOID;
-	MemoryContext outer = CurrentMemoryContext;
-	account    *acc;
-	int			rc;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "bounce_mgmt: SPI_connect failed");
-	rc = SPI_execute_with_args(lock ?
-							   "SELECT a.provider::text, a.base_url, k.api_key, a.options ->> 'domain', a.last_synced_at"
-							   "  FROM " BM_SCHEMA ".provider_accounts a"
-							   "  LEFT JOIN " BM_SCHEMA ".provider_keys k ON k.account = a.name"
-							   " WHERE a.name = $1 FOR UPDATE OF a" :
-							   "SELECT a.provider::text, a.base_url, k.api_key, a.options ->> 'domain', a.last_synced_at"
-							   "  FROM " BM_SCHEMA ".provider_accounts a"
-							   "  LEFT JOIN " BM_SCHEMA ".provider_keys k ON k.account = a.name"
-							   " WHERE a.name = $1",
-							   1, &argtype, &arg, NULL, false, 1);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "bounce_mgmt: reading provider_accounts failed: %s", SPI_result_code_string(rc));
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("provider account \"%s\" does not exist", name),
-				 errhint("Add it to bounce_mgmt.provider_accounts.")));
-	{
-		HeapTuple	tup = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		MemoryContext spi = MemoryContextSwitchTo(outer);
-		char	   *prov = spi_text(tup, desc, 1);
-		bool		isnull;
-		Datum		c;
-
-		acc = palloc0(sizeof(account));
-		acc->name = pstrdup(name);
-		if (!bm_provider_from_name(prov, strlen(prov), &acc->provider))
-			elog(ERROR, "bounce_mgmt: unknown provider %s", prov);
-		acc->base_url = spi_text(tup, desc, 2);
-		acc->api_key = spi_text(tup, desc, 3);
-		acc->domain = spi_text(tup, desc, 4);
-		c = SPI_getbinval(tup, desc, 5, &isnull);
-		acc->has_cursor = !isnull;
-		acc->cursor = isnull ? 0 : DatumGetTimestampTz(c);
-		MemoryContextSwitchTo(spi);
-	}
-	SPI_finish();
-	if (acc->api_key == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				 errmsg("provider account \"%s\" has no API key", name),
-				 errhint("INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('%s', ...), passing the key as a bind parameter.",
-						 name)));
-	if (acc->base_url == NULL || acc->base_url[0] == '\0')
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("provider account \"%s\" has no base_url", name)));
-	while (strlen(acc->base_url) > 0 && acc->base_url[strlen(acc->base_url) - 1] == '/')
-		acc->base_url[strlen(acc->base_url) - 1] = '\0';
-	if (acc->provider == BM_PROVIDER_MAILGUN && (acc->domain == NULL || acc->domain[0] == '\0'))
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("Mailgun account \"%s\" has no sending domain", name),
-						errhint("Set options to '{\"domain\": \"mg.example.com\"}'.")));
-	return acc;
-}
-
-static void
-forget_key(account *acc)
-{
-	if (acc->api_key)
-	{
-		memset(acc->api_key, 0, strlen(acc->api_key));
-		pfree(acc->api_key);
-		acc->api_key = NULL;
-	}
-}
-
-/* Request fields for the account's provider: the key goes into a header or basic auth only. */
-static void
-authorize(const account *acc, bm_http_request *req, const char *what)
-{
-	memset(req, 0, sizeof(*req));
-	req->what = what;
-	switch (acc->provider)
-	{
-		case BM_PROVIDER_SENDGRID:
-			req->bearer = acc->api_key;
-			break;
-		case BM_PROVIDER_POSTMARK:
-			req->header = psprintf("X-Postmark-Server-Token: %s", acc->api_key ? acc->api_key : "");
-			break;
-		case BM_PROVIDER_MAILGUN:
-			req->basic_user = "api";
-			req->basic_password = acc->api_key;
-			break;
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("sync is not available for %s accounts", bm_provider_name(acc->provider)),
-					 errhint("Supported: sendgrid, postmark, mailgun.")));
-	}
-}
+/* ---- paging: a position, its URL, the next position ------------------------------------------------ */
 
 /* t as Postmark's dates are read: local time in US Eastern, to the second (rounded up when `up`). */
 static char *
@@ -245,379 +142,723 @@ postmark_time(TimestampTz t, bool up)
 	return pstrdup(buf);
 }
 
+static void
+start_position(sync_run *r)
+{
+	memset(&r->pos, 0, sizeof(r->pos));
+	r->pos.upper = r->until;
+	r->pos.oldest_us = -1;
+	r->pos.ordered = true;
+	if (r->acc->provider == BM_PROVIDER_MAILGUN)
+		r->pos.next = MemoryContextStrdup(r->run_cxt,
+										  psprintf("%s/v3/%s/bounces?limit=%d", r->acc->base_url,
+												   bm_http_escape(r->acc->domain), PAGE_SIZE));
+}
+
+/* The URL of the page at p, in CurrentMemoryContext; NULL when the run is complete. */
+static char *
+page_url(const sync_run *r, const sync_pos *p)
+{
+	if (p->done)
+		return NULL;
+	switch (r->acc->provider)
+	{
+		case BM_PROVIDER_SENDGRID:
+			{
+				/* end_time fixes the list while we page through it; what is listed later is the next run's */
+				char	   *window = r->have_since ?
+					psprintf("&start_time=%lld&end_time=%lld", (long long) timestamptz_to_time_t(r->since),
+							 (long long) timestamptz_to_time_t(r->until)) :
+					psprintf("&end_time=%lld", (long long) timestamptz_to_time_t(r->until));
+
+				if (p->list >= SENDGRID_LISTS)
+					return NULL;
+				return psprintf("%s/v3/suppression/%s?limit=%d&offset=%lld%s", r->acc->base_url,
+								sendgrid_lists[p->list], PAGE_SIZE, (long long) p->offset, window);
+			}
+		case BM_PROVIDER_POSTMARK:
+			/*
+			 * fromdate an hour earlier than asked: Eastern local times repeat for an hour when daylight
+			 * saving time ends, and Postmark may read the later one; the repeats are duplicates.
+			 */
+			return psprintf("%s/bounces?count=%d&offset=%lld%s&todate=%s", r->acc->base_url, PAGE_SIZE,
+							(long long) p->offset,
+							r->have_since ? psprintf("&fromdate=%s", postmark_time(r->since - USECS_PER_HOUR, false)) : "",
+							postmark_time(p->upper, true));
+		case BM_PROVIDER_MAILGUN:
+			return p->next ? pstrdup(p->next) : NULL;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("sync is not available for %s accounts", bm_provider_name(r->acc->provider)),
+					 errhint("Supported: sendgrid, postmark, mailgun.")));
+	}
+	return NULL;
+}
+
+static const char *
+page_what(const sync_run *r)
+{
+	switch (r->acc->provider)
+	{
+		case BM_PROVIDER_SENDGRID:
+			return r->pos.list == 0 ? "SendGrid bounces list" : "SendGrid blocks list";
+		case BM_PROVIDER_POSTMARK:
+			return "Postmark bounces";
+		default:
+			return "Mailgun bounces";
+	}
+}
+
+static void
+stop_after_page(sync_run *r, int sqlstate, char *message, char *detail, char *hint)
+{
+	MemoryContext old = MemoryContextSwitchTo(r->run_cxt);
+
+	r->stop.sqlstate = sqlstate;
+	r->stop.message = pstrdup(message);
+	r->stop.detail = detail ? pstrdup(detail) : NULL;
+	r->stop.hint = hint ? pstrdup(hint) : NULL;
+	MemoryContextSwitchTo(old);
+	r->pos.done = true;
+}
+
 /*
- * Fetches one page (taking the answer of *pending when that was a prefetch of this url), checks it is JSON
- * of the expected kind, starts the prefetch of the next page into *pending (next_if_full when this page is
- * full, or with next_link the page's own paging.next on the account's origin), and ingests the page.
- * Returns its entry count.
+ * Moves r->pos past the page just read from url.  Postmark pages with count/offset, but count + offset may
+ * not pass 10,000: past that, the window's upper end (todate) moves down to the earliest bounce seen and
+ * paging starts again at offset 0, which relies on Postmark listing the newest bounces first (every page
+ * is checked for it).  Mailgun follows paging.next, on the account's own origin only.
  */
-static long
-fetch_page(const account *acc, const char *url, const char *what, sync_totals *tot, bm_api_page *page,
-		   bm_http_prefetch **pending, const char *next_if_full, bool next_link)
+static void
+advance(sync_run *r, const char *url, const bm_api_page *page)
+{
+	sync_pos   *p = &r->pos;
+	long		n = page->items;
+
+	switch (r->acc->provider)
+	{
+		case BM_PROVIDER_SENDGRID:
+			if (n < PAGE_SIZE)
+			{
+				p->list++;
+				p->offset = 0;
+				p->done = p->list >= SENDGRID_LISTS;
+			}
+			else
+				p->offset += PAGE_SIZE;
+			break;
+		case BM_PROVIDER_POSTMARK:
+			if (!page->newest_first)
+				p->ordered = false;
+			if (page->oldest_us >= 0 && (p->oldest_us < 0 || page->oldest_us < p->oldest_us))
+				p->oldest_us = page->oldest_us;
+			if (n < PAGE_SIZE || (page->total >= 0 && p->offset + n >= page->total))
+			{
+				p->done = true;
+				break;
+			}
+			p->offset += PAGE_SIZE;
+			if (p->offset + PAGE_SIZE > POSTMARK_MAX_OFFSET)
+			{
+				char	   *to = postmark_time(p->upper, true);
+				TimestampTz next;
+
+				if (!p->ordered || p->oldest_us < 0)
+				{
+					stop_after_page(r, ERRCODE_INVALID_PARAMETER_VALUE,
+									psprintf("Postmark bounces: more than %d bounces up to %s, and the pages are not newest first",
+											 POSTMARK_MAX_OFFSET, to),
+									psprintf("Postmark returns at most %d bounces per query; a narrower time window needs the newest-first order.",
+											 POSTMARK_MAX_OFFSET),
+									"Sync with a later since, in steps.");
+					break;
+				}
+				/* the earliest BouncedAt seen (unix microseconds) as a timestamptz */
+				next = (TimestampTz) p->oldest_us -
+					((TimestampTz) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * USECS_PER_SEC);
+				if (next + USECS_PER_SEC > p->upper)
+				{
+					stop_after_page(r, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+									psprintf("Postmark bounces: more than %d bounces within one second (up to %s)",
+											 POSTMARK_MAX_OFFSET, to),
+									"Postmark's dates have a resolution of one second; the list cannot be paged further.",
+									NULL);
+					break;
+				}
+				r->note = psprintf("bounce_mgmt sync %s: Postmark allows %d bounces per query; continuing with bounces up to %s (US Eastern)",
+								   r->acc->name, POSTMARK_MAX_OFFSET, postmark_time(next, true));
+				p->upper = next;
+				p->offset = 0;
+				p->oldest_us = -1;
+				p->ordered = true;
+			}
+			break;
+		case BM_PROVIDER_MAILGUN:
+			if (n <= 0 || page->next[0] == '\0' || strcmp(page->next, url) == 0)
+				p->done = true;
+			else if (!bm_url_same_origin(page->next, r->acc->base_url))
+				/* the key must not go anywhere else */
+				stop_after_page(r, ERRCODE_INVALID_PARAMETER_VALUE,
+								"Mailgun bounces: the next page is outside the account's base URL",
+								psprintf("next: %s", page->next),
+								"Set base_url to the API host the provider pages on.");
+			else
+				p->next = MemoryContextStrdup(r->run_cxt, page->next);
+			break;
+		default:
+			p->done = true;
+	}
+}
+
+/* The position as JSON for sync_runs.position (NULL when complete). */
+static char *
+position_json(const sync_run *r)
+{
+	const sync_pos *p = &r->pos;
+	StringInfoData s;
+
+	if (p->done)
+		return NULL;
+	initStringInfo(&s);
+	switch (r->acc->provider)
+	{
+		case BM_PROVIDER_SENDGRID:
+			appendStringInfo(&s, "{\"list\": \"%s\", \"offset\": %lld}", sendgrid_lists[p->list],
+							 (long long) p->offset);
+			break;
+		case BM_PROVIDER_POSTMARK:
+			appendStringInfo(&s, "{\"todate\": \"%s\", \"offset\": %lld, \"oldest_us\": %lld, \"ordered\": %s}",
+							 timestamptz_to_str(p->upper), (long long) p->offset, (long long) p->oldest_us,
+							 p->ordered ? "true" : "false");
+			break;
+		default:
+			appendStringInfoString(&s, "{\"next\": ");
+			escape_json(&s, p->next ? p->next : "");
+			appendStringInfoChar(&s, '}');
+	}
+	return s.data;
+}
+
+/* ---- one page ---------------------------------------------------------------------------------------- */
+
+/*
+ * Refuses a page beyond bounce_mgmt.sync_max_pages, and a page with entries whose body equals an earlier
+ * page of this run (a provider that repeats a page, or a paging.next loop): either would never end.
+ */
+static void
+check_progress(sync_run *r, const char *what, const char *url, const bm_http_response *resp, long items)
+{
+	uint64		h = UINT64CONST(0xcbf29ce484222325);	/* 64-bit FNV-1a of the body */
+	seen_page  *e;
+	bool		found;
+
+	if (r->pages >= sync_max_pages)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("sync of account \"%s\" stopped after %d pages (bounce_mgmt.sync_max_pages)", r->acc->name,
+						r->pages),
+				 errdetail("%s: the provider still had more pages; next GET %s.", what, url),
+				 errhint("CALL sync again to continue from here, or raise bounce_mgmt.sync_max_pages.")));
+	if (items <= 0)
+		return;
+	for (int i = 0; i < resp->body.len; i++)
+		h = (h ^ (unsigned char) resp->body.data[i]) * UINT64CONST(0x100000001b3);
+	e = hash_search(r->seen, &h, HASH_ENTER, &found);
+	if (found)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sync of account \"%s\" stopped: %s page %d repeats page %d", r->acc->name, what,
+						r->pages + 1, e->page),
+				 errdetail("GET %s returned a page already seen in this sync; paging would never end.", url)));
+	e->page = r->pages + 1;
+}
+
+/* Fetches the page at url (the prefetched answer when there is one) and checks it is the expected JSON. */
+static void
+fetch(sync_run *r, const char *url, const char *what, bm_http_response *resp, bm_api_page *page)
 {
 	bm_http_request req;
-	bm_http_response resp;
-	bm_ingest_options opts;
-	bm_ingest_result res;
-	char	   *source;
-	bool		got = false;
 
-	authorize(acc, &req, what);
+	bm_account_authorize(r->acc, &req, what);
 	req.method = "GET";
 	req.url = url;
-	if (*pending != NULL)
-	{
-		got = bm_http_prefetch_finish(*pending, url, &resp);
-		*pending = NULL;
-	}
-	if (!got)
-		bm_http_perform(&req, &resp);	/* with retries, redirects and their errors */
-	if (strstr(resp.content_type, "json") == NULL)
+	if (!bm_http_prefetch_finish(r->pending, url, resp))
+		bm_http_perform(&req, resp);	/* with retries, redirects and their errors */
+	r->pending = NULL;
+	if (strstr(resp->content_type, "json") == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("%s: the provider answered with %s, not JSON", what,
-						resp.content_type[0] ? resp.content_type : "no content type"),
+						resp->content_type[0] ? resp->content_type : "no content type"),
 				 errdetail("GET %s; nothing from this page was stored.", url)));
-	if (!bm_api_page_read(resp.body.data, resp.body.len, page) || page->items < 0)
+	if (!bm_api_page_read(resp->body.data, resp->body.len, page) || page->items < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("%s: malformed response body (%d bytes)", what, resp.body.len),
+				 errmsg("%s: malformed response body (%d bytes)", what, resp->body.len),
 				 errdetail("GET %s; nothing from this page was stored.", url)));
-	check_progress(acc, what, url, tot, &resp, page->items);
-	{
-		const char *next = NULL;
+	check_progress(r, what, url, resp, page->items);
+}
 
-		if (next_if_full != NULL && page->items >= PAGE_SIZE)
-			next = next_if_full;
-		else if (next_link && page->items > 0 && page->next[0] != '\0' && strcmp(page->next, url) != 0 &&
-				 bm_url_same_origin(page->next, acc->base_url))
-			next = page->next;
-		if (next != NULL)
-		{
-			req.url = next;
-			*pending = bm_http_prefetch_start(&req);
-		}
-	}
-	source = psprintf("sync:%s", acc->name);
-	memset(&opts, 0, sizeof(opts));
-	opts.provider = acc->provider;
-	opts.source = source;
-	/* a page that is not JSON or not the provider's shape stores nothing (ERROR); a single bad entry is
-	 * kept in ingest_errors with its reason (counted as quarantined) so one odd entry at the provider
-	 * cannot block every later sync of the account */
-	opts.all_or_nothing = false;
-	if (page->items > 0)
-	{
-		bm_ingest_payload(resp.body.data, resp.body.len, &opts, &res);
-		tot->inserted += res.inserted;
-		tot->duplicates += res.duplicates;
-		tot->quarantined += res.quarantined;
-	}
-	tot->pages++;
-	tot->fetched += (int32) page->items;
-	ereport(NOTICE,
-			(errmsg("bounce_mgmt sync %s: %s page %d, %ld entries (%d so far)", acc->name, what, tot->pages,
-					page->items, tot->fetched)));
-	pfree(resp.body.data);
-	pfree(source);
-	return page->items;
+/* Sends the request for the page at r->pos now, so the provider prepares it while this page is stored. */
+static void
+prefetch_next(sync_run *r, const char *what)
+{
+	char	   *next = page_url(r, &r->pos);
+	bm_http_request req;
+	MemoryContext old;
+
+	if (next == NULL)
+		return;
+	bm_account_authorize(r->acc, &req, what);
+	req.method = "GET";
+	req.url = next;
+	old = MemoryContextSwitchTo(r->run_cxt);	/* the request outlives this page's commit */
+	r->pending = bm_http_prefetch_start(&req);
+	MemoryContextSwitchTo(old);
 }
 
 static void
-sync_sendgrid(const account *acc, bool have_since, TimestampTz since, TimestampTz now, sync_totals *tot)
+spi_exec(const char *sql, int nargs, Oid *types, Datum *args, const char *nulls, int expect)
 {
-	static const char *const lists[] = {"bounces", "blocks"};
+	int			rc = SPI_execute_with_args(sql, nargs, types, args, nulls, false, 0);
 
-	for (int l = 0; l < 2; l++)
+	if (rc != expect)
+		elog(ERROR, "bounce_mgmt: sync bookkeeping failed (%s): %s", SPI_result_code_string(rc), sql);
+}
+
+/* Stores the page (as the owner) with the run's totals and position. */
+static void
+store_page(sync_run *r, const char *body, int len, long items)
+{
+	bm_owner_scope scope;
+	char	   *pos = position_json(r);
+	Oid			types[7] = {INT8OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID};
+	Datum		args[7];
+	char		nulls[8] = "      n";
+
+	bm_owner_enter(&scope, r->owner);
+	if (items > 0)
 	{
-		char	   *what = psprintf("SendGrid %s list", lists[l]);
-		char	   *window;
-		bm_http_prefetch *pending = NULL;
-		char	   *url;
+		bm_ingest_options opts;
+		bm_ingest_result res;
 
-		/* end_time fixes the list while we page through it; what is listed later is the next sync's */
-		if (have_since)
-			window = psprintf("&start_time=%lld&end_time=%lld", (long long) timestamptz_to_time_t(since),
-							  (long long) timestamptz_to_time_t(now));
-		else
-			window = psprintf("&end_time=%lld", (long long) timestamptz_to_time_t(now));
-		url = psprintf("%s/v3/suppression/%s?limit=%d&offset=%d%s", acc->base_url, lists[l], PAGE_SIZE, 0,
-					   window);
-
-		for (long offset = 0;; offset += PAGE_SIZE)
-		{
-			bm_api_page page;
-			char	   *next = psprintf("%s/v3/suppression/%s?limit=%d&offset=%ld%s", acc->base_url, lists[l],
-										PAGE_SIZE, offset + PAGE_SIZE, window);
-
-			if (fetch_page(acc, url, what, tot, &page, &pending, next, false) < PAGE_SIZE)
-				break;
-			pfree(url);
-			url = next;
-		}
-		bm_http_prefetch_cancel(pending);
+		memset(&opts, 0, sizeof(opts));
+		opts.provider = r->acc->provider;
+		opts.source = psprintf("sync:%s", r->acc->name);
+		/* a single bad entry is kept in ingest_errors (counted as quarantined), so one odd entry at the
+		 * provider cannot block every later sync of the account */
+		opts.all_or_nothing = false;
+		bm_ingest_payload(body, (size_t) len, &opts, &res);
+		r->inserted += res.inserted;
+		r->duplicates += res.duplicates;
+		r->quarantined += res.quarantined;
 	}
+	r->pages++;
+	r->fetched += (int32) items;
+	args[0] = Int64GetDatum(r->run_id);
+	args[1] = Int32GetDatum(r->pages);
+	args[2] = Int32GetDatum(r->fetched);
+	args[3] = Int32GetDatum(r->inserted);
+	args[4] = Int32GetDatum(r->duplicates);
+	args[5] = Int32GetDatum(r->quarantined);
+	args[6] = pos ? CStringGetTextDatum(pos) : (Datum) 0;
+	if (pos)
+		nulls[6] = ' ';
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "bounce_mgmt: SPI_connect failed");
+	spi_exec("UPDATE " BM_SCHEMA ".sync_runs SET pages = $2, fetched = $3, inserted = $4, duplicates = $5,"
+			 " quarantined = $6, position = $7::jsonb, updated_at = pg_catalog.clock_timestamp() WHERE run_id = $1",
+			 7, types, args, nulls, SPI_OK_UPDATE);
+	SPI_finish();
+	bm_owner_leave(&scope);
+}
+
+/* One page: fetch, plan the next (and send its request), store, with the run's position. */
+static void
+sync_page(sync_run *r, const char *url)
+{
+	const char *what = page_what(r);
+	bm_http_response resp;
+	bm_api_page page;
+
+	fetch(r, url, what, &resp, &page);
+	advance(r, url, &page);
+	prefetch_next(r, what);
+	store_page(r, resp.body.data, resp.body.len, page.items);
+	ereport(NOTICE,
+			(errmsg("bounce_mgmt sync %s: %s page %d, %ld entries (%d so far)", r->acc->name, what, r->pages,
+					page.items, r->fetched)));
+	if (r->note != NULL)
+		ereport(NOTICE, (errmsg_internal("%s", r->note)));
+	r->note = NULL;
+}
+
+/* ---- the run: its row, its transactions -------------------------------------------------------------- */
+
+/* A step of the run in a subtransaction of its own, so that a failure can still be written down. */
+typedef struct step
+{
+	MemoryContext cxt;
+	ResourceOwner owner;
+} step;
+
+static void
+step_begin(sync_run *r, step *s)
+{
+	s->cxt = CurrentMemoryContext;
+	s->owner = CurrentResourceOwner;
+	if (r->atomic)
+		return;
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(s->cxt);
+	r->in_step = true;
+}
+
+/* Ends the step and commits it (with everything since the last commit). */
+static void
+step_commit(sync_run *r, step *s)
+{
+	if (r->atomic)
+		return;
+	ReleaseCurrentSubTransaction();
+	r->in_step = false;
+	MemoryContextSwitchTo(s->cxt);
+	CurrentResourceOwner = s->owner;
+	SPI_commit();
+}
+
+/* Writes the run down as failed with the error, and commits that (not in one-transaction mode). */
+static void
+record_failure(sync_run *r, int sqlstate, const char *message, bool keep_position)
+{
+	bm_owner_scope scope;
+	Oid			types[4] = {INT8OID, TEXTOID, TEXTOID, BOOLOID};
+	Datum		args[4] = {Int64GetDatum(r->run_id), CStringGetTextDatum(unpack_sql_state(sqlstate)),
+	CStringGetTextDatum(message), BoolGetDatum(keep_position)};
+
+	bm_owner_enter(&scope, r->owner);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "bounce_mgmt: SPI_connect failed");
+	spi_exec("UPDATE " BM_SCHEMA ".sync_runs SET status = 'failed', finished_at = pg_catalog.clock_timestamp(),"
+			 " updated_at = pg_catalog.clock_timestamp(), sqlstate = $2, error = $3,"
+			 " position = CASE WHEN $4 THEN position END WHERE run_id = $1",
+			 4, types, args, NULL, SPI_OK_UPDATE);
+	SPI_finish();
+	bm_owner_leave(&scope);
+	if (!r->atomic)
+		SPI_commit();
 }
 
 /*
- * Postmark pages with count/offset, but count + offset may not pass 10,000: past that, the window's upper
- * end (todate) moves down to the earliest bounce seen so far and paging starts again at offset 0.  That
- * relies on Postmark listing the newest bounces first, which every page is checked for.
+ * The run's first step: the account and key, the run row (resuming the account's last run when it failed
+ * with a position and since is not given), committed.
  */
 static void
-sync_postmark(const account *acc, bool have_since, TimestampTz since, TimestampTz now, sync_totals *tot)
+start_run(sync_run *r, const char *name, bool since_given, TimestampTz since_arg)
 {
-	/*
-	 * An hour earlier than asked: Eastern local times repeat for an hour when daylight saving time ends,
-	 * and Postmark may read the later one.  The repeats are duplicates, not stored twice.
-	 */
-	char	   *from = have_since ? psprintf("&fromdate=%s", postmark_time(since - USECS_PER_HOUR, false)) :
-		pstrdup("");
-	TimestampTz upper = now;
-	bm_http_prefetch *pending = NULL;
+	bm_owner_scope scope;
+	Datum		name_d = CStringGetTextDatum(name);
+	Oid			t1 = TEXTOID;
+	MemoryContext old;
 
-	for (;;)
+	bm_owner_enter(&scope, r->owner);
+	old = MemoryContextSwitchTo(r->run_cxt);
+	r->acc = bm_account_load(name);
+	MemoryContextSwitchTo(old);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "bounce_mgmt: SPI_connect failed");
+	/* one transaction: the account row waits a second one-transaction sync until this one's commit */
+	spi_exec("SELECT 1 FROM " BM_SCHEMA ".provider_accounts WHERE name = $1 FOR NO KEY UPDATE", 1, &t1, &name_d,
+			 NULL, SPI_OK_SELECT);
+	/* the advisory lock is ours: a run still 'running' belongs to a session that ended */
+	spi_exec("UPDATE " BM_SCHEMA ".sync_runs SET status = 'failed', finished_at = pg_catalog.clock_timestamp(),"
+			 " sqlstate = '57P01', error = 'interrupted: its session ended before the run finished'"
+			 " WHERE account = $1 AND status = 'running'", 1, &t1, &name_d, NULL, SPI_OK_UPDATE);
+	r->explicit_since = since_given;
+	r->until = GetCurrentTimestamp();
+	r->resumed_from = 0;
+	start_position(r);
+	if (since_given)
 	{
-		char	   *to = postmark_time(upper, true);
-		long long	oldest = -1;
-		bool		ordered = true;
-
-		for (long offset = 0;; offset += PAGE_SIZE)
+		r->have_since = true;
+		r->since = since_arg;
+	}
+	else
+	{
+		spi_exec("SELECT run_id, since, until, position ->> 'list', (position ->> 'offset')::bigint,"
+				 "       (position ->> 'todate')::timestamptz, (position ->> 'oldest_us')::bigint,"
+				 "       (position ->> 'ordered')::boolean, position ->> 'next'"
+				 "  FROM " BM_SCHEMA ".sync_runs WHERE account = $1"
+				 "   AND run_id = (SELECT max(run_id) FROM " BM_SCHEMA ".sync_runs WHERE account = $1)"
+				 "   AND status = 'failed' AND NOT explicit_since AND position IS NOT NULL",
+				 1, &t1, &name_d, NULL, SPI_OK_SELECT);
+		if (SPI_processed == 1)
 		{
-			bm_api_page page;
-			long		n;
-			char	   *url;
-			char	   *next;
+			HeapTuple	tup = SPI_tuptable->vals[0];
+			TupleDesc	d = SPI_tuptable->tupdesc;
+			bool		n[9];
+			Datum		v[9];
+			bool		usable = true;
 
-			if (offset + PAGE_SIZE > POSTMARK_MAX_OFFSET)
+			for (int i = 0; i < 9; i++)
+				v[i] = SPI_getbinval(tup, d, i + 1, &n[i]);
+			switch (r->acc->provider)
 			{
-				TimestampTz next;
+				case BM_PROVIDER_SENDGRID:
+					{
+						char	   *list = n[3] ? NULL : TextDatumGetCString(v[3]);
 
-				if (!ordered || oldest < 0)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("Postmark bounces: more than %d bounces up to %s, and the pages are not newest first",
-									POSTMARK_MAX_OFFSET, to),
-							 errdetail("Postmark returns at most %d bounces per query; a narrower time window needs the newest-first order.",
-									   POSTMARK_MAX_OFFSET),
-							 errhint("Sync with a later since, in steps.")));
-				/* the earliest BouncedAt seen (unix microseconds) as a timestamptz */
-				next = (TimestampTz) oldest -
-					((TimestampTz) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * USECS_PER_SEC);
-				if (next + USECS_PER_SEC > upper)
-					ereport(ERROR,
-							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							 errmsg("Postmark bounces: more than %d bounces within one second (up to %s)",
-									POSTMARK_MAX_OFFSET, to),
-							 errdetail("Postmark's dates have a resolution of one second; the list cannot be paged further.")));
-				ereport(NOTICE,
-						(errmsg("bounce_mgmt sync %s: Postmark allows %d bounces per query; continuing with bounces up to %s (US Eastern)",
-								acc->name, POSTMARK_MAX_OFFSET, postmark_time(next, true))));
-				upper = next;
-				break;
+						usable = list != NULL && !n[4] && DatumGetInt64(v[4]) >= 0;
+						r->pos.list = list && strcmp(list, "blocks") == 0 ? 1 : 0;
+						usable = usable && strcmp(list, sendgrid_lists[r->pos.list]) == 0;
+						r->pos.offset = n[4] ? 0 : DatumGetInt64(v[4]);
+					}
+					break;
+				case BM_PROVIDER_POSTMARK:
+					usable = !n[4] && !n[5] && !n[6] && !n[7] && DatumGetInt64(v[4]) >= 0 &&
+						DatumGetInt64(v[4]) + PAGE_SIZE <= POSTMARK_MAX_OFFSET;
+					if (usable)
+					{
+						r->pos.offset = DatumGetInt64(v[4]);
+						r->pos.upper = DatumGetTimestampTz(v[5]);
+						r->pos.oldest_us = DatumGetInt64(v[6]);
+						r->pos.ordered = DatumGetBool(v[7]);
+					}
+					break;
+				default:
+					{
+						char	   *next = n[8] ? NULL : TextDatumGetCString(v[8]);
+
+						/* the key goes to the account's own origin only, whatever the row says */
+						usable = next != NULL && bm_url_same_origin(next, r->acc->base_url);
+						if (usable)
+							r->pos.next = MemoryContextStrdup(r->run_cxt, next);
+					}
 			}
-			url = psprintf("%s/bounces?count=%d&offset=%ld%s&todate=%s", acc->base_url, PAGE_SIZE, offset,
-						   from, to);
-			next = offset + 2 * PAGE_SIZE > POSTMARK_MAX_OFFSET ? NULL :
-				psprintf("%s/bounces?count=%d&offset=%ld%s&todate=%s", acc->base_url, PAGE_SIZE,
-						 offset + PAGE_SIZE, from, to);
-			n = fetch_page(acc, url, "Postmark bounces", tot, &page, &pending, next, false);
-			if (!page.newest_first)
-				ordered = false;
-			if (page.oldest_us >= 0 && (oldest < 0 || page.oldest_us < oldest))
-				oldest = page.oldest_us;
-			if (n < PAGE_SIZE || (page.total >= 0 && offset + n >= page.total))
+			if (usable && !n[2])
 			{
-				bm_http_prefetch_cancel(pending);
-				return;
+				r->resumed_from = DatumGetInt64(v[0]);
+				r->have_since = !n[1];
+				r->since = n[1] ? 0 : DatumGetTimestampTz(v[1]);
+				r->until = DatumGetTimestampTz(v[2]);
 			}
-			pfree(url);
+			else
+				start_position(r);
+		}
+		if (r->resumed_from == 0)
+		{
+			r->have_since = r->acc->has_cursor;
+			/* entries listed late: dedupe drops the repeats */
+			r->since = r->acc->cursor - (TimestampTz) sync_overlap * USECS_PER_SEC;
 		}
 	}
+	{
+		Oid			types[6] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID, INT8OID, TEXTOID};
+		Datum		args[6] = {name_d, TimestampTzGetDatum(r->since), TimestampTzGetDatum(r->until),
+		BoolGetDatum(r->explicit_since), Int64GetDatum(r->resumed_from), (Datum) 0};
+		char		nulls[7] = "      ";
+		char	   *pos = position_json(r);
+		bool		isnull;
+
+		if (!r->have_since)
+			nulls[1] = 'n';
+		if (r->resumed_from == 0)
+			nulls[4] = 'n';
+		if (pos)
+			args[5] = CStringGetTextDatum(pos);
+		else
+			nulls[5] = 'n';
+		spi_exec("INSERT INTO " BM_SCHEMA ".sync_runs (account, since, until, explicit_since, resumed_from, position)"
+				 " VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING run_id",
+				 6, types, args, nulls, SPI_OK_INSERT_RETURNING);
+		r->run_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	SPI_finish();
+	bm_owner_leave(&scope);
+	if (r->resumed_from != 0)
+		ereport(NOTICE,
+				(errmsg("bounce_mgmt sync %s: resuming run %lld where it failed", name, (long long) r->resumed_from)));
+}
+
+/*
+ * The run's last step: done, and the cursor moved to the window's end — unless since was given and starts
+ * after the cursor (the gap between them was not read) or the cursor is already later.
+ */
+static void
+finish_run(sync_run *r, const char *unused)
+{
+	bm_owner_scope scope;
+	Oid			types[5] = {INT8OID, TEXTOID, TIMESTAMPTZOID, BOOLOID, TIMESTAMPTZOID};
+	Datum		args[5] = {Int64GetDatum(r->run_id), CStringGetTextDatum(r->acc->name),
+		TimestampTzGetDatum(r->until), BoolGetDatum(r->explicit_since), TimestampTzGetDatum(r->since)};
+
+	bm_owner_enter(&scope, r->owner);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "bounce_mgmt: SPI_connect failed");
+	spi_exec("UPDATE " BM_SCHEMA ".sync_runs SET status = 'done', position = NULL,"
+			 " finished_at = pg_catalog.clock_timestamp(), updated_at = pg_catalog.clock_timestamp() WHERE run_id = $1",
+			 1, types, args, NULL, SPI_OK_UPDATE);
+	spi_exec("UPDATE " BM_SCHEMA ".provider_accounts SET last_sync = pg_catalog.clock_timestamp(),"
+			 " last_synced_at = CASE WHEN $4 AND (last_synced_at IS NULL OR $5 > last_synced_at) THEN last_synced_at"
+			 "                       ELSE GREATEST(last_synced_at, $3) END"
+			 " WHERE name = $2", 5, types, args, NULL, SPI_OK_UPDATE);
+	SPI_finish();
+	bm_owner_leave(&scope);
+	ereport(NOTICE,
+			(errmsg("bounce_mgmt sync %s: run %lld done: %d pages, %d entries, %d new, %d duplicates, %d quarantined",
+					r->acc->name, (long long) r->run_id, r->pages, r->fetched, r->inserted, r->duplicates,
+					r->quarantined)));
+}
+
+/*
+ * Runs fn(r) as a step: in a subtransaction, committed with everything since the last commit.  A failure
+ * is written down in the run's row (keeping the position: the next CALL resumes there) and committed,
+ * then raised.  In one-transaction mode it is simply raised.
+ */
+static void
+run_step(sync_run *r, void (*fn) (sync_run *r, const char *url), const char *url)
+{
+	step		s;
+
+	step_begin(r, &s);
+	PG_TRY();
+	{
+		fn(r, url);
+		step_commit(r, &s);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		if (r->atomic)
+			PG_RE_THROW();
+		MemoryContextSwitchTo(r->run_cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		if (r->in_step)			/* else the commit itself failed, and SPI_commit started a new one */
+			RollbackAndReleaseCurrentSubTransaction();
+		r->in_step = false;
+		MemoryContextSwitchTo(r->run_cxt);
+		CurrentResourceOwner = s.owner;
+		record_failure(r, edata->sqlerrcode, edata->message, true);
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+}
+
+/* Runs the pages of r from its position, each committed; then the run's last step. */
+static void
+run_pages(sync_run *r)
+{
+	for (;;)
+	{
+		char	   *url;
+
+		MemoryContextReset(r->page_cxt);
+		MemoryContextSwitchTo(r->page_cxt);
+		url = page_url(r, &r->pos);
+		if (url == NULL)
+			break;
+		run_step(r, sync_page, url);
+		if (r->stop.message != NULL)
+		{
+			MemoryContextSwitchTo(r->run_cxt);
+			record_failure(r, r->stop.sqlstate, r->stop.message, false);
+			ereport(ERROR,
+					(errcode(r->stop.sqlstate), errmsg_internal("%s", r->stop.message),
+					 r->stop.detail ? errdetail_internal("%s", r->stop.detail) : 0,
+					 r->stop.hint ? errhint("%s", r->stop.hint) : 0));
+		}
+	}
+	MemoryContextSwitchTo(r->run_cxt);
+	run_step(r, finish_run, NULL);
 }
 
 static void
-sync_mailgun(const account *acc, sync_totals *tot)
+sync_account(sync_run *r, const char *name, bool since_given, TimestampTz since)
 {
-	char	   *escaped = bm_http_escape(acc->domain);
-	char	   *url = psprintf("%s/v3/%s/bounces?limit=%d", acc->base_url, escaped, PAGE_SIZE);
-	bm_http_prefetch *pending = NULL;
+	HASHCTL		ctl;
 
-	for (;;)					/* check_progress() ends a loop of links */
-	{
-		bm_api_page page;
-
-		if (fetch_page(acc, url, "Mailgun bounces", tot, &page, &pending, NULL, true) <= 0 ||
-			page.next[0] == '\0' || strcmp(page.next, url) == 0)
-			break;
-		/* follow paging.next only on the account's own host: the key must not go anywhere else */
-		if (!bm_url_same_origin(page.next, acc->base_url))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("Mailgun bounces: the next page is outside the account's base URL"),
-					 errdetail("next: %s", page.next),
-					 errhint("Set base_url to the API host the provider pages on.")));
-		url = pstrdup(page.next);
-	}
-	bm_http_prefetch_cancel(pending);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(uint64);
+	ctl.entrysize = sizeof(seen_page);
+	ctl.hcxt = r->run_cxt;
+	r->seen = hash_create("bounce_mgmt sync pages", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	start_run(r, name, since_given, since);
+	if (!r->atomic)
+		SPI_commit();
+	run_pages(r);
 }
 
-/* sync(account text, since timestamptz DEFAULT NULL) */
+/* CALL sync(account text, since timestamptz DEFAULT NULL) */
 Datum
-bm_sync_sql(PG_FUNCTION_ARGS)
+bm_sync_proc(PG_FUNCTION_ARGS)
 {
+	CallContext *call = (CallContext *) fcinfo->context;
+	/* a CALL of its own commits per page; in a transaction block, a function or an exception block
+	 * (a subtransaction), everything stays in the caller's transaction */
+	bool		atomic = !(call != NULL && IsA(call, CallContext) && !call->atomic) || IsSubTransaction();
 	char	   *name;
-	account    *acc;
-	sync_totals tot = {0, 0, 0, 0, 0, NULL};
-	TimestampTz now = GetCurrentTransactionStartTimestamp();
-	bool		have_since;
-	TimestampTz since = 0;
-	TupleDesc	tupdesc;
-	Datum		values[5];
-	bool		nulls[5] = {false, false, false, false, false};
+	bool		since_given = !PG_ARGISNULL(1);
+	TimestampTz since = since_given ? PG_GETARG_TIMESTAMPTZ(1) : 0;
+	LOCKTAG		tag;
+	MemoryContext run_cxt;
+	sync_run   *volatile r = NULL;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("account must not be NULL")));
 	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "bounce_mgmt: sync() must return a composite");
-	tupdesc = BlessTupleDesc(tupdesc);
-
-	acc = load_account(name, true);
-	have_since = !PG_ARGISNULL(1) || acc->has_cursor;
-	if (!PG_ARGISNULL(1))
-		since = PG_GETARG_TIMESTAMPTZ(1);
-	else if (acc->has_cursor)
-		since = acc->cursor - (TimestampTz) sync_overlap * USECS_PER_SEC;	/* dedupe drops the repeats */
-
-	switch (acc->provider)
-	{
-		case BM_PROVIDER_SENDGRID:
-			sync_sendgrid(acc, have_since, since, now, &tot);
-			break;
-		case BM_PROVIDER_POSTMARK:
-			sync_postmark(acc, have_since, since, now, &tot);
-			break;
-		case BM_PROVIDER_MAILGUN:
-			sync_mailgun(acc, &tot);
-			break;
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("sync is not available for %s accounts", bm_provider_name(acc->provider)),
-					 errhint("Supported: sendgrid, postmark, mailgun.")));
-	}
-	forget_key(acc);
-
-	/* the cursor moves with the data: both commit, or neither */
-	{
-		Oid			types[2] = {TEXTOID, TIMESTAMPTZOID};
-		Datum		args[2] = {CStringGetTextDatum(name), TimestampTzGetDatum(now)};
-		int			rc;
-
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "bounce_mgmt: SPI_connect failed");
-		rc = SPI_execute_with_args("UPDATE " BM_SCHEMA ".provider_accounts SET last_synced_at = $2,"
-								   " last_sync = pg_catalog.now() WHERE name = $1",
-								   2, types, args, NULL, false, 0);
-		if (rc != SPI_OK_UPDATE)
-			elog(ERROR, "bounce_mgmt: could not move the sync cursor: %s", SPI_result_code_string(rc));
-		SPI_finish();
-	}
-
-	values[0] = Int32GetDatum(tot.pages);
-	values[1] = Int32GetDatum(tot.fetched);
-	values[2] = Int32GetDatum(tot.inserted);
-	values[3] = Int32GetDatum(tot.duplicates);
-	values[4] = Int32GetDatum(tot.quarantined);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
-}
-
-/*
- * Postmark activates a bounce by its ID: the inactive bounce of the address as the API lists it now
- * (emailFilter matches substrings; the exact address is picked out), else NULL.
- */
-static char *
-postmark_inactive_bounce(const account *acc, const char *email)
-{
-	bm_http_request req;
-	bm_http_response resp;
-	char		id[24];
-
-	authorize(acc, &req, "Postmark bounce lookup");
-	req.method = "GET";
-	req.url = psprintf("%s/bounces?count=500&offset=0&inactive=true&emailFilter=%s", acc->base_url,
-					   bm_http_escape(email));
-	bm_http_perform(&req, &resp);
-	if (strstr(resp.content_type, "json") == NULL)
+	if (since_given && (TIMESTAMP_NOT_FINITE(since) || since > GetCurrentTimestamp()))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("Postmark bounce lookup: the provider answered with %s, not JSON",
-						resp.content_type[0] ? resp.content_type : "no content type"),
-				 errdetail("GET %s", req.url)));
-	if (bm_api_page_postmark_inactive_id(resp.body.data, resp.body.len, email, id, sizeof(id)))
-		return pstrdup(id);
-	return NULL;
-}
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("since must be a finite time in the past"),
+				 errhint("Omit since (NULL) to continue from the account's cursor; give an early time to read the whole list again.")));
 
-/*
- * provider_remove(account text, email text): takes the address off the provider's bounce list.  True when
- * removed; false when the provider does not list it (a 404, or no inactive Postmark bounce) — done either
- * way.  Any other failure is an ERROR (retry_provider_removals() records it and tries again later).
- */
-Datum
-bm_provider_remove_sql(PG_FUNCTION_ARGS)
-{
-	char	   *name;
-	char	   *email;
-	account    *acc;
-	bm_http_request req;
-	bm_http_response resp;
+	if (SPI_connect_ext(atomic ? 0 : SPI_OPT_NONATOMIC) != SPI_OK_CONNECT)
+		elog(ERROR, "bounce_mgmt: SPI_connect failed");
+	run_cxt = AllocSetContextCreate(CurrentMemoryContext, "bounce_mgmt sync", ALLOCSET_DEFAULT_SIZES);
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("account and email must not be NULL")));
-	name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	email = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	if (email[0] == '\0' || strchr(email, '@') == NULL)
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, SYNC_LOCK_CLASS, hash_bytes((const unsigned char *) name, strlen(name)), 2);
+	if (LockAcquire(&tag, ExclusiveLock, true, true) == LOCKACQUIRE_NOT_AVAIL)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid email address: \"%s\"", email)));
-	acc = load_account(name, false);
-	switch (acc->provider)
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("a sync of account \"%s\" is already running", name),
+				 errhint("See bounce_mgmt.sync_runs; pg_locks shows it as an advisory lock with classid %d.",
+						 SYNC_LOCK_CLASS)));
+	PG_TRY();
 	{
-		case BM_PROVIDER_SENDGRID:
-			authorize(acc, &req, "SendGrid bounce removal");
-			req.method = "DELETE";
-			req.url = psprintf("%s/v3/suppression/bounces/%s", acc->base_url, bm_http_escape(email));
-			break;
-		case BM_PROVIDER_POSTMARK:
-			{
-				char	   *id = postmark_inactive_bounce(acc, email);
+		bool		again;
 
-				if (id == NULL)
-				{
-					forget_key(acc);
-					PG_RETURN_BOOL(false);	/* nothing inactive to activate */
-				}
-				authorize(acc, &req, "Postmark bounce activation");
-				req.method = "PUT";
-				req.url = psprintf("%s/bounces/%s/activate", acc->base_url, id);
-			}
-			break;
-		case BM_PROVIDER_MAILGUN:
-			authorize(acc, &req, "Mailgun bounce removal");
-			req.method = "DELETE";
-			req.url = psprintf("%s/v3/%s/bounces/%s", acc->base_url, bm_http_escape(acc->domain),
-							   bm_http_escape(email));
-			break;
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("removal is not available for %s accounts", bm_provider_name(acc->provider))));
+		do
+		{
+			MemoryContext old = MemoryContextSwitchTo(run_cxt);
+
+			r = palloc0(sizeof(sync_run));
+			r->owner = bm_function_owner(fcinfo->flinfo->fn_oid);
+			r->atomic = atomic;
+			r->run_cxt = run_cxt;
+			r->page_cxt = AllocSetContextCreate(run_cxt, "bounce_mgmt sync page", ALLOCSET_DEFAULT_SIZES);
+			sync_account(r, name, since_given, since);
+			/* a resumed window ends in the past: go on from the cursor it moved, in a run of its own */
+			again = r->resumed_from != 0;
+			bm_http_prefetch_cancel(r->pending);
+			bm_account_forget_key(r->acc);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(run_cxt);
+			r = NULL;
+		} while (again);
 	}
-	req.not_found_ok = true;
-	bm_http_perform(&req, &resp);
-	forget_key(acc);
-	pfree(resp.body.data);
-	PG_RETURN_BOOL(resp.status != 404);
+	PG_FINALLY();
+	{
+		if (r != NULL)
+		{
+			bm_http_prefetch_cancel(r->pending);
+			bm_account_forget_key(r->acc);
+		}
+		LockRelease(&tag, ExclusiveLock, true);
+	}
+	PG_END_TRY();
+	MemoryContextDelete(run_cxt);
+	SPI_finish();
+	PG_RETURN_VOID();
 }

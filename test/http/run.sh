@@ -39,7 +39,7 @@ fi
 command psql -X -q -d "$db" -c "INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url)
 	VALUES ('cancel-me', 'sendgrid', 'http://127.0.0.1:$port/slow=10')" \
 	-c "INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('cancel-me', 'SG.secret-key-cancel')"
-command psql -X -q -d "$db" -v VERBOSITY=sqlstate -c "SELECT * FROM bounce_mgmt.sync('cancel-me')" > "$work/cancel.out" 2>&1 &
+command psql -X -q -d "$db" -v VERBOSITY=sqlstate -c "CALL bounce_mgmt.sync('cancel-me')" > "$work/cancel.out" 2>&1 &
 client=$!
 sleep 1
 seen=$(command psql -X -At -d "$db" -c "SELECT count(*) FILTER (WHERE query LIKE '%cancel-me%'),
@@ -52,5 +52,49 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 if [ "$seen" != "1|0" ] || ! grep -q "57014" "$work/cancel.out" || [ "$ms" -gt 1500 ]; then
 	echo "FAIL: cancel during a transfer (pg_stat_activity: $seen, after ${ms} ms):"; cat "$work/cancel.out"; exit 1
 fi
-echo "cancel: the transfer stopped ${ms} ms after pg_cancel_backend with $(tr -d '\n' < "$work/cancel.out")"
+run=$(command psql -X -At -d "$db" -c "SELECT status || ' ' || sqlstate FROM bounce_mgmt.sync_runs
+	WHERE account = 'cancel-me' ORDER BY run_id DESC LIMIT 1")
+if [ "$run" != "failed 57014" ]; then
+	echo "FAIL: the cancelled run is recorded as '$run', not 'failed 57014'"; exit 1
+fi
+echo "cancel: the transfer stopped ${ms} ms after pg_cancel_backend with $(tr -d '\n' < "$work/cancel.out"); its run: $run"
+
+# a sync waiting on a slow provider between two pages holds nothing a webhook needs: no lock but its
+# advisory lock, no transaction id, no snapshot; a webhook for an address of the page it just stored is
+# not kept waiting; a second sync of the same account is refused at once (55P03)
+command psql -X -q -d "$db" -c "INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url)
+	VALUES ('slow-beside', 'sendgrid', 'http://127.0.0.1:$port/slowlater=2')" \
+	-c "INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('slow-beside', 'SG.secret-key-beside')" \
+	-c "UPDATE bounce_mgmt.settings SET event_retention = '100 years'"
+command psql -X -q -d "$db" -c "SET client_min_messages = warning" -c "CALL bounce_mgmt.sync('slow-beside')" \
+	> "$work/beside.out" 2>&1 &
+client=$!
+pages=0
+for _ in $(seq 1 50); do
+	pages=$(command psql -X -At -d "$db" -c "SELECT coalesce(max(pages), 0) FROM bounce_mgmt.sync_runs
+		WHERE account = 'slow-beside' AND status = 'running'")
+	[ "$pages" -ge 1 ] && break
+	sleep 0.1
+done
+held=$(command psql -X -At -d "$db" -c "SELECT (SELECT string_agg(DISTINCT l.locktype, ',' ORDER BY l.locktype)
+	FROM pg_locks l WHERE l.pid = a.pid) || ' xid=' || coalesce(a.backend_xid::text, '-')
+	|| ' xmin=' || coalesce(a.backend_xmin::text, '-')
+	FROM pg_stat_activity a WHERE a.query LIKE 'CALL bounce_mgmt.sync(''slow-beside'')%'")
+webhook_ms=$(command psql -X -At -d "$db" <<'SQL' | tail -1
+SELECT clock_timestamp() AS t0 \gset
+SELECT inserted FROM bounce_mgmt.ingest('[{"email": "bounced0@example.org", "event": "bounce", "timestamp": 1767225600,
+    "sg_event_id": "beside-1", "reason": "550 5.1.1 no such user", "status": "5.1.1", "type": "bounce"}]', 'sendgrid');
+SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000);
+SQL
+)
+second=$(command psql -X -q -d "$db" -v VERBOSITY=sqlstate -c "CALL bounce_mgmt.sync('slow-beside')" 2>&1 || true)
+wait $client || true
+final=$(command psql -X -At -d "$db" -c "SELECT status || ' ' || pages || ' ' || fetched FROM bounce_mgmt.sync_runs
+	WHERE account = 'slow-beside' ORDER BY run_id DESC LIMIT 1")
+if [ "$pages" -lt 1 ] || [ "$held" != "advisory,virtualxid xid=- xmin=-" ] || [ "$webhook_ms" -gt 500 ] \
+	|| [ "$second" != "ERROR:  55P03" ] || [ "$final" != "done 4 1200" ]; then
+	echo "FAIL: sync beside a webhook: pages=$pages held='$held' webhook=${webhook_ms}ms second='$second' final='$final'"
+	cat "$work/beside.out"; exit 1
+fi
+echo "beside a sync waiting on its provider: it held '$held'; a webhook took ${webhook_ms} ms; a second sync: $second"
 echo "sync tests passed (local server on 127.0.0.1:$port)"

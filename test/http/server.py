@@ -9,7 +9,8 @@ An account's base URL selects a scenario:  http://127.0.0.1:PORT/<scenario>/...
   n=<count>     like ok with <count> entries in total, e.g. /n=50000/v3/suppression/bounces
   bounces=<count>  SendGrid bounces list of <count> entries and an empty blocks list (the benchmark)
   slow=<secs>   like ok, each response delayed (for timeouts and cancel)
-  slowlater=<secs>  like ok, but every page after the first is delayed (a cancel while a prefetch waits)
+  slowlater=<secs>  600 entries per list; every page but a list's first is delayed (a cancel while a
+                prefetch waits; a sync waiting between pages)
   429=<k>       the first k requests answer 429 with Retry-After: 1 (and X-RateLimit-Reset), then ok
   429forever    always 429
   500=<k>       the first k requests answer 500, then ok
@@ -27,6 +28,8 @@ An account's base URL selects a scenario:  http://127.0.0.1:PORT/<scenario>/...
   samepage      SendGrid: every offset answers the same full page (a sync must notice, not loop)
   mgloop        Mailgun: paging.next goes back and forth between two pages
   bigpage       SendGrid: one entry with a 2 MB reason (bounce_mgmt.http_max_body bounds a page)
+  failat=<k>    like ok (addresses resume<i>@example.org), but the page at offset k (SendGrid, Postmark)
+                or page=k (Mailgun) answers 500 until GET /heal (a sync failing in the middle, then resumed)
 Postmark's lists come newest first; fromdate/todate are read in US Eastern time, as Postmark does, and
 count + offset past 10,000 is refused with 422, as Postmark does.  DELETEs of an address starting with
 "missing" answer 404 (not listed).  GET /bounces honours inactive=true and emailFilter (a substring).
@@ -48,6 +51,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 COUNTERS = {}
+HEALED = threading.Event()
 LOCK = threading.Lock()
 BASE_TIME = 1767225600  # 2026-01-01T00:00:00Z
 EASTERN = ZoneInfo("America/New_York")
@@ -111,6 +115,11 @@ class Handler(BaseHTTPRequestHandler):
             if scenario == "500forever" or (scenario.startswith("500=") and seen <= int(scenario[4:])):
                 self.send(500, '{"message":"internal error"}')
                 return True
+        if scenario.startswith("failat=") and not HEALED.is_set():
+            q = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+            if q.get("offset", q.get("page")) == scenario[7:]:
+                self.send(500, '{"message":"internal error at this page"}')
+                return True
         if scenario == "401":
             self.send(401, '{"errors":[{"field":null,"message":"authorization required"}]}')
             return True
@@ -124,6 +133,8 @@ class Handler(BaseHTTPRequestHandler):
     def total(self, scenario, blocks=False):
         if scenario.startswith("bounces="):
             return 0 if blocks else int(scenario[8:])
+        if scenario.startswith("slowlater="):
+            return 600
         return int(scenario[2:]) if scenario.startswith("n=") else 1200
 
     def page(self, scenario, body):
@@ -141,12 +152,16 @@ class Handler(BaseHTTPRequestHandler):
         if segs == ["reset"]:
             COUNTERS.clear()
             return self.send(200, "{}")
+        if segs == ["heal"]:
+            HEALED.set()
+            return self.send(200, "{}")
         if not segs:
             return self.send(404, '{"message":"not found"}')
         scenario, rest = segs[0], segs[1:]
         if self.scenario_gate(scenario):
             return
         total = self.total(scenario)
+        email_of = (lambda i: "resume%d@example.org" % i) if scenario.startswith("failat=") else entry_email
         if rest[:3] == ["v3", "suppression", "bounces"] or rest[:3] == ["v3", "suppression", "blocks"]:
             blocks = rest[2] == "blocks"
             total = self.total(scenario, blocks)
@@ -155,7 +170,7 @@ class Handler(BaseHTTPRequestHandler):
             lo = max(0, int(q["start_time"]) - BASE_TIME) if "start_time" in q else 0
             hi = min(total, int(q["end_time"]) - BASE_TIME + 1) if "end_time" in q else total
             listed = range(lo, max(lo, hi))
-            items = [{"created": BASE_TIME + i, "email": entry_email(i),
+            items = [{"created": BASE_TIME + i, "email": email_of(i),
                       "reason": ("unable to resolve MX record for example.org: servfail" if blocks
                                  else "550 5.1.1 The email account that you tried to reach does not exist."),
                       "status": "4.0.0" if blocks else "5.1.1"}
@@ -163,7 +178,7 @@ class Handler(BaseHTTPRequestHandler):
             if scenario == "badentry" and items:
                 items[0]["status"] = "bogus"
             if scenario == "samepage":
-                items = [{"created": BASE_TIME + i, "email": entry_email(i), "reason": "550 5.1.1 no such user",
+                items = [{"created": BASE_TIME + i, "email": email_of(i), "reason": "550 5.1.1 no such user",
                           "status": "5.1.1"} for i in range(limit)]
             if scenario == "bigpage" and items:
                 items[0]["reason"] = "550 5.1.1 " + "x" * (2 * 1024 * 1024)
@@ -177,7 +192,7 @@ class Handler(BaseHTTPRequestHandler):
             hi = min(total, eastern_to_unix(q["todate"]) - BASE_TIME + 1) if "todate" in q else total
             listed = [i for i in range(max(lo, hi) - 1, lo - 1, -1)
                       if "emailFilter" not in q or q["emailFilter"] in entry_email(i)]
-            items = [{"ID": 9007199254740993 + i, "Type": "HardBounce", "TypeCode": 1, "Email": entry_email(i),
+            items = [{"ID": 9007199254740993 + i, "Type": "HardBounce", "TypeCode": 1, "Email": email_of(i),
                       "BouncedAt": datetime.fromtimestamp(BASE_TIME + i, EASTERN).isoformat(),
                       "Details": "smtp;550 5.1.1 The email account that you tried to reach does not exist.",
                       "Inactive": True, "CanActivate": True}
@@ -186,7 +201,7 @@ class Handler(BaseHTTPRequestHandler):
         if len(rest) == 3 and rest[0] == "v3" and rest[2] == "bounces":
             limit = int(q.get("limit", 100))
             start = int(q.get("page", "0") or 0)
-            items = [{"address": entry_email(i), "code": "550", "error": "No such mailbox",
+            items = [{"address": email_of(i), "code": "550", "error": "No such mailbox",
                       "created_at": time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(BASE_TIME + i))}
                      for i in range(start, min(start + limit, total))]
             base = "http://%s/%s/v3/%s/bounces" % (self.headers.get("Host"), scenario, rest[1])

@@ -9,6 +9,8 @@ CREATE EXTENSION bounce_mgmt;
 -- retention are kept as listings only, checked at the end)
 UPDATE bounce_mgmt.settings SET event_retention = '100 years';
 \set base 'http://127.0.0.1:' :port
+-- what the latest CALL did: its row in sync_runs
+\set run 'SELECT run_id, account, status, pages, fetched, inserted, duplicates, quarantined, sqlstate FROM bounce_mgmt.sync_runs ORDER BY run_id DESC LIMIT 1;'
 -- an account and its key (keys live in provider_keys, write-only for the admin role)
 CREATE FUNCTION pg_temp.account(name text, provider text, base_url text, api_key text, options jsonb DEFAULT '{}')
     RETURNS boolean LANGUAGE sql AS $$
@@ -51,104 +53,217 @@ VALUES ('userinfo', 'mailgun', 'https://api:secret-key-0@api.mailgun.net', '{"do
 INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url)
 VALUES ('ftp', 'sendgrid', 'ftp://api.sendgrid.com');
 INSERT INTO bounce_mgmt.provider_accounts (name, provider) VALUES ('nokey', 'postmark');
-SELECT * FROM bounce_mgmt.sync('nokey');
+CALL bounce_mgmt.sync('nokey');
 DELETE FROM bounce_mgmt.provider_accounts WHERE name = 'nokey';
 INSERT INTO bounce_mgmt.provider_accounts (name, provider) VALUES ('mg2', 'mailgun');
 INSERT INTO bounce_mgmt.provider_accounts (name, provider) VALUES ('ses', 'ses');
 UPDATE bounce_mgmt.provider_accounts SET base_url = 'https://api.sendgrid.com/v3?x=1' WHERE name = 'sg-default';
 
 -- SendGrid: bounces and blocks, 500 per page until a short page; a NOTICE per page
-SELECT * FROM bounce_mgmt.sync('sg');
+CALL bounce_mgmt.sync('sg');
+:run
 SELECT provider_type, count(*), count(DISTINCT email), min(occurred_at), bool_and(list_entry) AS list
   FROM bounce_mgmt.events WHERE provider = 'sendgrid' GROUP BY 1 ORDER BY 1;
 SELECT last_synced_at IS NOT NULL AS cursor_set FROM bounce_mgmt.provider_accounts WHERE name = 'sg';
 -- run again (start_time is the cursor less bounce_mgmt.sync_overlap): nothing new, nothing doubled
-SELECT * FROM bounce_mgmt.sync('sg');
+CALL bounce_mgmt.sync('sg');
+:run
 -- an explicit since: entries created from 00:15 on (300 of each list), all stored already
-SELECT * FROM bounce_mgmt.sync('sg', '2026-01-01 00:15:00+00');
+CALL bounce_mgmt.sync('sg', '2026-01-01 00:15:00+00');
+:run
 -- Postmark: count/offset pages; IDs beyond 2^53 kept exact
-SELECT * FROM bounce_mgmt.sync('pm');
+CALL bounce_mgmt.sync('pm');
+:run
 SELECT min(provider_event_id), max(provider_event_id), count(*) FROM bounce_mgmt.events WHERE provider = 'postmark';
 -- Postmark reads fromdate in US Eastern time, and sync asks from an hour earlier (DST's repeated hour):
 -- since 01:10 UTC means from 00:10 UTC = 19:10 EST, bounces 600..1199 (read as UTC it would be none)
-SELECT * FROM bounce_mgmt.sync('pm', '2026-01-01 01:10:00+00');
+CALL bounce_mgmt.sync('pm', '2026-01-01 01:10:00+00');
+:run
 -- more than 10,000 bounces: Postmark refuses offsets past 10,000, so the window's end moves down
-SELECT * FROM bounce_mgmt.sync('pm-big');
+CALL bounce_mgmt.sync('pm-big');
+:run
 SELECT count(*) AS stored, count(DISTINCT provider_event_id) AS distinct_ids FROM bounce_mgmt.events
  WHERE provider = 'postmark';
 -- Mailgun: follows paging.next until an empty page
-SELECT * FROM bounce_mgmt.sync('mg');
+CALL bounce_mgmt.sync('mg');
+:run
 SELECT count(*), min(reply_code), min(diagnostic) FROM bounce_mgmt.events WHERE provider = 'mailgun';
 -- every list entry's address is suppressed now (hard bounces at the provider)
 SELECT count(*) AS suppressed FROM bounce_mgmt.suppressions WHERE closed_at IS NULL;
 
+-- a run commits page by page: one that fails at its third page keeps the first two and its position, the
+-- cursor stays, and the next CALL resumes at that page (then goes on from the moved cursor in a new run)
+SELECT pg_temp.account('sg-fail', 'sendgrid', :'base' || '/failat=1000', 'SG.secret-key-27'),
+       pg_temp.account('pm-fail', 'postmark', :'base' || '/failat=1000', 'pm-secret-key-28'),
+       pg_temp.account('mg-fail', 'mailgun', :'base' || '/failat=1000', 'mg-secret-key-29', '{"domain": "mg.example.org"}');
+SET bounce_mgmt.http_retries = 0;
+SET client_min_messages = warning;
+CALL bounce_mgmt.sync('sg-fail');
+CALL bounce_mgmt.sync('pm-fail');
+CALL bounce_mgmt.sync('mg-fail');
+RESET bounce_mgmt.http_retries;
+SET client_min_messages = notice;
+SELECT account, status, pages, fetched, inserted, sqlstate, position - 'todate' AS position
+  FROM bounce_mgmt.sync_runs WHERE account LIKE '%-fail' ORDER BY run_id;
+SELECT count(*) AS kept FROM bounce_mgmt.events WHERE email LIKE 'resume%';
+SELECT name, last_synced_at IS NULL AS cursor_unmoved FROM bounce_mgmt.provider_accounts
+ WHERE name LIKE '%-fail' ORDER BY name;
+\set healed `python3 -c "import urllib.request as u; print(u.urlopen(':base/heal').status)"`
+SET client_min_messages = warning;
+CALL bounce_mgmt.sync('sg-fail');
+CALL bounce_mgmt.sync('pm-fail');
+CALL bounce_mgmt.sync('mg-fail');
+SET client_min_messages = notice;
+SELECT account, status, resumed_from IS NOT NULL AS resumed, pages, fetched, inserted, duplicates,
+       position - 'todate' AS position
+  FROM bounce_mgmt.sync_runs WHERE account LIKE '%-fail' ORDER BY run_id;
+-- every entry once: SendGrid 1,200 bounces + 1,200 blocks, Postmark 1,200, Mailgun 1,200
+SELECT provider, count(*), count(DISTINCT (email, provider_type)) FROM bounce_mgmt.events
+ WHERE email LIKE 'resume%' GROUP BY provider ORDER BY provider;
+SELECT name, last_synced_at IS NOT NULL AS cursor_moved FROM bounce_mgmt.provider_accounts
+ WHERE name LIKE '%-fail' ORDER BY name;
+-- one sync per account at a time: a second CALL of the same account fails at once (session 2 is the
+-- shell test in run.sh); here: a run left 'running' by a session that ended is closed by the next one
+INSERT INTO bounce_mgmt.sync_runs (account, until, explicit_since) VALUES ('sg-fail', now(), false)
+RETURNING run_id AS stale \gset
+SET client_min_messages = warning;
+CALL bounce_mgmt.sync('sg-fail');
+SET client_min_messages = notice;
+SELECT status, sqlstate, error FROM bounce_mgmt.sync_runs WHERE run_id = :stale;
+
+-- inside a transaction block the same CALL runs in that one transaction: ROLLBACK leaves nothing
+SELECT pg_temp.account('sg-tx', 'sendgrid', :'base' || '/n=1500', 'SG.secret-key-30');
+SELECT count(*) AS events_before FROM bounce_mgmt.events \gset
+BEGIN;
+SET LOCAL client_min_messages = warning;
+CALL bounce_mgmt.sync('sg-tx');
+:run
+ROLLBACK;
+SELECT count(*) - :events_before AS stored,
+       (SELECT count(*) FROM bounce_mgmt.sync_runs WHERE account = 'sg-tx') AS runs
+  FROM bounce_mgmt.events;
+-- and committed, it stores what a CALL on its own would: 300 new entries in each list
+BEGIN;
+SET LOCAL client_min_messages = warning;
+CALL bounce_mgmt.sync('sg-tx');
+COMMIT;
+:run
+
+-- since: a finite time in the past; an explicit since moves the cursor only when it starts at or before
+-- it (else the gap between them is still unread)
+CALL bounce_mgmt.sync('sg', 'infinity');
+CALL bounce_mgmt.sync('sg', now() + interval '1 day');
+UPDATE bounce_mgmt.provider_accounts SET last_synced_at = '2026-01-01 00:10:00+00' WHERE name = 'sg';
+SET client_min_messages = warning;
+CALL bounce_mgmt.sync('sg', '2026-01-01 00:15:00+00');
+SELECT last_synced_at FROM bounce_mgmt.provider_accounts WHERE name = 'sg';
+CALL bounce_mgmt.sync('sg', '2026-01-01 00:05:00+00');
+SET client_min_messages = notice;
+SELECT last_synced_at > '2026-06-01' AS cursor_moved FROM bounce_mgmt.provider_accounts WHERE name = 'sg';
+
+-- keys cross the network encrypted: plain http:// is refused unless the host is this machine (the test
+-- server) or a superuser allows it; a key never follows its account to another base_url or provider
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url) VALUES ('plain', 'sendgrid', 'http://api.sendgrid.com');
+SET bounce_mgmt.allow_insecure_http = on;
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url) VALUES ('plain', 'sendgrid', 'http://api.sendgrid.com');
+INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('plain', 'SG.secret-key-31');
+RESET bounce_mgmt.allow_insecure_http;
+CALL bounce_mgmt.sync('plain');
+UPDATE bounce_mgmt.provider_accounts SET base_url = 'https://api.sendgrid.com' WHERE name = 'plain';
+UPDATE bounce_mgmt.provider_accounts SET options = '{"note": "same host"}' WHERE name = 'sg';
+SELECT name, has_key FROM bounce_mgmt.provider_accounts_public WHERE name IN ('plain', 'sg') ORDER BY name;
+DELETE FROM bounce_mgmt.provider_accounts WHERE name = 'plain';
+
 -- 429 with Retry-After: waits and goes on; 5xx: retried with backoff
-SELECT pages, fetched, inserted, duplicates FROM bounce_mgmt.sync('sg-429');
-SELECT pages, fetched, inserted, duplicates FROM bounce_mgmt.sync('sg-500');
+CALL bounce_mgmt.sync('sg-429');
+:run
+CALL bounce_mgmt.sync('sg-500');
+:run
 -- Retry-After as an HTTP date (2 s ahead, to the second: the wait is over 1 s; its NOTICE varies, so hidden)
 SELECT clock_timestamp() AS t0 \gset
 SET client_min_messages = warning;
-SELECT pages, fetched FROM bounce_mgmt.sync('sg-429date');
+CALL bounce_mgmt.sync('sg-429date');
+:run
 RESET client_min_messages;
 SELECT clock_timestamp() - :'t0' BETWEEN interval '1 s' AND interval '5 s' AS waited_as_asked;
 -- a redirect on the same host is followed; one to another host is not (the key would go with it)
-SELECT pages, fetched, inserted FROM bounce_mgmt.sync('sg-redirect');
+CALL bounce_mgmt.sync('sg-redirect');
+:run
 SET bounce_mgmt.http_max_redirects = 0;
-SELECT pages FROM bounce_mgmt.sync('sg-redirect');
+CALL bounce_mgmt.sync('sg-redirect');
+:run
 RESET bounce_mgmt.http_max_redirects;
-SELECT pages FROM bounce_mgmt.sync('pm-away');
+CALL bounce_mgmt.sync('pm-away');
+:run
 
 -- a provider that quotes the key back in its 401 message: the key is scrubbed from the ERROR (and so from
 -- the server log), for a bearer token, a Postmark token header and Mailgun's basic auth
-SELECT * FROM bounce_mgmt.sync('sg-echo');
-SELECT * FROM bounce_mgmt.sync('pm-echo');
-SELECT * FROM bounce_mgmt.sync('mg-echo');
+CALL bounce_mgmt.sync('sg-echo');
+:run
+CALL bounce_mgmt.sync('pm-echo');
+:run
+CALL bounce_mgmt.sync('mg-echo');
+:run
 -- a provider that never stops: the same full page for every offset, a paging.next loop, endless pages
-SELECT * FROM bounce_mgmt.sync('sg-same');
-SELECT * FROM bounce_mgmt.sync('mg-loop');
+CALL bounce_mgmt.sync('sg-same');
+:run
+CALL bounce_mgmt.sync('mg-loop');
+:run
 SET client_min_messages = warning;
 SET bounce_mgmt.sync_max_pages = 5;
-SELECT * FROM bounce_mgmt.sync('sg-endless');
+CALL bounce_mgmt.sync('sg-endless');
+:run
 RESET bounce_mgmt.sync_max_pages;
 -- a page larger than bounce_mgmt.http_max_body is refused before it is parsed (memory per page)
 SET bounce_mgmt.http_max_body = '1MB';
-SELECT * FROM bounce_mgmt.sync('sg-big');
+CALL bounce_mgmt.sync('sg-big');
+:run
 RESET bounce_mgmt.http_max_body;
 SET client_min_messages = notice;
-SELECT count(*) AS stored_from_failed_syncs FROM bounce_mgmt.events e
- WHERE e.batch_id IN (SELECT batch_id FROM bounce_mgmt.ingest_batches
-                       WHERE source IN ('sync:sg-same', 'sync:mg-loop', 'sync:sg-endless', 'sync:sg-big'));
+-- each failed run kept the pages it committed before its failure, and nothing else
+SELECT r.account, r.status, r.pages, r.inserted,
+       (SELECT count(*) FROM bounce_mgmt.events e JOIN bounce_mgmt.ingest_batches b USING (batch_id)
+         WHERE b.source = 'sync:' || r.account) AS stored
+  FROM bounce_mgmt.sync_runs r WHERE r.account IN ('sg-same', 'mg-loop', 'sg-endless', 'sg-big') ORDER BY r.run_id;
 -- a bad entry in a page is quarantined with its reason; the rest of the page is stored
-SELECT * FROM bounce_mgmt.sync('sg-bad');
+CALL bounce_mgmt.sync('sg-bad');
+:run
 SELECT count(*) AS kept, min(reason) AS reason FROM bounce_mgmt.ingest_errors e
   JOIN bounce_mgmt.ingest_batches b USING (batch_id) WHERE b.source = 'sync:sg-bad';
--- lasting failures: clear errors, nothing stored, the cursor does not move
+-- lasting failures at the first page: clear errors, nothing stored, the cursor does not move
 \set VERBOSITY default
 SET bounce_mgmt.http_max_wait = 2;
-SELECT * FROM bounce_mgmt.sync('sg-429x');
+CALL bounce_mgmt.sync('sg-429x');
+:run
 RESET bounce_mgmt.http_max_wait;
 SET bounce_mgmt.http_retries = 1;
-SELECT * FROM bounce_mgmt.sync('sg-500x');
+CALL bounce_mgmt.sync('sg-500x');
+:run
 RESET bounce_mgmt.http_retries;
-SELECT * FROM bounce_mgmt.sync('sg-401');
+CALL bounce_mgmt.sync('sg-401');
+:run
 SELECT count(*) AS batches_before FROM bounce_mgmt.ingest_batches \gset
-SELECT * FROM bounce_mgmt.sync('sg-truncated');
-SELECT * FROM bounce_mgmt.sync('sg-html');
+CALL bounce_mgmt.sync('sg-truncated');
+:run
+CALL bounce_mgmt.sync('sg-html');
+:run
 SELECT count(*) - :batches_before AS batches_stored_by_failures FROM bounce_mgmt.ingest_batches;
 SELECT name, last_synced_at IS NULL AS cursor_unmoved FROM bounce_mgmt.provider_accounts
  WHERE name IN ('sg-429x', 'sg-500x', 'sg-401', 'sg-truncated', 'sg-html') ORDER BY name;
-SELECT * FROM bounce_mgmt.sync('nobody');
-SELECT * FROM bounce_mgmt.sync(NULL);
+CALL bounce_mgmt.sync('nobody');
+CALL bounce_mgmt.sync(NULL);
 
 -- a slow server: the request timeout, and statement_timeout / cancel stop the transfer within a second
 SET bounce_mgmt.http_timeout = 1;
 SET bounce_mgmt.http_retries = 0;
-SELECT * FROM bounce_mgmt.sync('sg-slow');
+CALL bounce_mgmt.sync('sg-slow');
+:run
 RESET bounce_mgmt.http_timeout;
 RESET bounce_mgmt.http_retries;
 SELECT clock_timestamp() AS t0 \gset
 SET statement_timeout = '1s';
-SELECT * FROM bounce_mgmt.sync('sg-slow');
+CALL bounce_mgmt.sync('sg-slow');
+:run
 RESET statement_timeout;
 SELECT clock_timestamp() - :'t0' < interval '2 s' AS stopped_within_a_second;
 -- the same while the next page's prefetch is waiting (the first page is quick); the prefetch's socket
@@ -158,7 +273,8 @@ SELECT pg_backend_pid() AS bpid \gset
 \set sockets_before `ls -l /proc/:bpid/fd | grep -c socket`
 SELECT clock_timestamp() AS t0 \gset
 SET statement_timeout = '1s';
-SELECT * FROM bounce_mgmt.sync('sg-slowlater');
+CALL bounce_mgmt.sync('sg-slowlater');
+:run
 RESET statement_timeout;
 SELECT clock_timestamp() - :'t0' < interval '2 s' AS stopped_within_a_second;
 \set sockets_after `ls -l /proc/:bpid/fd | grep -c socket`
@@ -166,9 +282,14 @@ SELECT :sockets_after = :sockets_before AS no_socket_left_open;
 -- an ERROR while the next page's prefetch is in flight (ingestion refuses the page's shape): the
 -- prefetch's socket is closed by the memory context callback
 SELECT pg_temp.account('sg-wrongshape', 'sendgrid', :'base' || '/wrongshape', 'SG.secret-key-19');
-SELECT * FROM bounce_mgmt.sync('sg-wrongshape');
+CALL bounce_mgmt.sync('sg-wrongshape');
+:run
 \set sockets_after `ls -l /proc/:bpid/fd | grep -c socket`
 SELECT :sockets_after = :sockets_before AS no_socket_left_open;
+
+-- no key in a run's recorded error either
+SELECT count(*) FILTER (WHERE error LIKE '%secret-key%') AS keys_in_errors, count(*) FILTER (WHERE status = 'failed') AS failed_runs
+  FROM bounce_mgmt.sync_runs;
 
 -- removals at the providers: directly, and by unsuppress (queued; a failure retried by maintenance)
 DELETE FROM bounce_mgmt.provider_accounts WHERE name NOT IN ('sg', 'pm', 'mg', 'sg-401');
@@ -187,6 +308,7 @@ SELECT account, email, attempts, done_at IS NOT NULL AS done, last_error
 -- the failed one is retried by maintenance once due (here: made due, and the account fixed)
 UPDATE bounce_mgmt.provider_removals SET next_attempt_at = now() WHERE done_at IS NULL;
 UPDATE bounce_mgmt.provider_accounts SET base_url = :'base' || '/ok' WHERE name = 'sg-401';
+INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('sg-401', 'SG.secret-key-8b');
 SELECT removals_done FROM bounce_mgmt.run_maintenance();
 SELECT account, attempts, done_at IS NOT NULL AS done FROM bounce_mgmt.provider_removals ORDER BY account;
 
@@ -194,4 +316,6 @@ SELECT account, attempts, done_at IS NOT NULL AS done FROM bounce_mgmt.provider_
 SELECT has_column_privilege('bounce_mgmt_writer', 'bounce_mgmt.provider_keys', 'api_key', 'SELECT') AS writer_reads_key,
        has_column_privilege('bounce_mgmt_admin', 'bounce_mgmt.provider_keys', 'api_key', 'SELECT') AS admin_reads_key,
        has_table_privilege('bounce_mgmt_reader', 'bounce_mgmt.provider_accounts_public', 'SELECT') AS reader_sees_accounts,
-       has_function_privilege('bounce_mgmt_writer', 'bounce_mgmt.sync(text, timestamptz)', 'EXECUTE') AS writer_syncs;
+       has_column_privilege('bounce_mgmt_admin', 'bounce_mgmt.provider_keys', 'account', 'UPDATE') AS admin_moves_key,
+       has_function_privilege('bounce_mgmt_writer', 'bounce_mgmt.sync(text, timestamptz)', 'EXECUTE') AS writer_syncs,
+       has_function_privilege('bounce_mgmt_admin', 'bounce_mgmt.sync(text, timestamptz)', 'EXECUTE') AS admin_syncs;

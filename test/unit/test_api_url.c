@@ -34,3 +34,28 @@ TEST(api_url_same_origin)
 	CHECK(!bm_url_same_origin("https://h/", "/relative"));
 	CHECK(!bm_url_same_origin("https://h:443/", "https://h:4430/"));
 }
+
+TEST(api_url_loopback_and_https)
+{
+	CHECK(bm_url_is_loopback("http://127.0.0.1:5000/n=1"));
+	CHECK(bm_url_is_loopback("http://127.1.2.3/"));
+	CHECK(bm_url_is_loopback("http://LOCALHOST:8080"));
+	CHECK(bm_url_is_loopback("http://[::1]:80/a"));
+	CHECK(bm_url_is_loopback("http://[::1]"));
+	/* look-alikes and other hosts */
+	CHECK(!bm_url_is_loopback("http://127.0.0.1.evil.example/"));
+	CHECK(!bm_url_is_loopback("http://localhost.evil.example/"));
+	CHECK(!bm_url_is_loopback("http://127.0.0/"));
+	CHECK(!bm_url_is_loopback("http://127.0.0.256/"));
+	CHECK(!bm_url_is_loopback("http://127.0.0.1./"));
+	CHECK(!bm_url_is_loopback("http://128.0.0.1/"));
+	CHECK(!bm_url_is_loopback("http://[::1x]/"));
+	CHECK(!bm_url_is_loopback("http://[::2]/"));
+	CHECK(!bm_url_is_loopback("http://api.sendgrid.com/"));
+	CHECK(!bm_url_is_loopback("http://user@127.0.0.1/"));
+	CHECK(!bm_url_is_loopback(NULL));
+	CHECK(bm_url_is_https("https://api.sendgrid.com"));
+	CHECK(bm_url_is_https("HTTPS://h/x"));
+	CHECK(!bm_url_is_https("http://api.sendgrid.com"));
+	CHECK(!bm_url_is_https("https:///x"));
+}

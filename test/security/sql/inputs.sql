@@ -65,7 +65,8 @@ SELECT m.entry, m.input, pg_temp.try(m.sql) AS outcome
     ('settings', 'DELETE the settings row', $$DELETE FROM bounce_mgmt.settings RETURNING 'x'$$),
     ('rate_thresholds', 'TRUNCATE', $$TRUNCATE bounce_mgmt.rate_thresholds$$),
     ('provider_keys', 'api_key NULL', $$INSERT INTO bounce_mgmt.provider_keys VALUES ('nope', NULL) RETURNING 'x'$$),
-    ('sync', 'unknown account', $$SELECT pages::text FROM bounce_mgmt.sync('no-such-account')$$),
+    ('sync', 'unknown account', $$CALL bounce_mgmt.sync('no-such-account')$$),
+    ('sync', 'since in the future', $$CALL bounce_mgmt.sync('no-such-account', now() + interval '1 hour')$$),
     ('user_email_changed', 'attached BEFORE UPDATE', $$UPDATE users SET email = 'v@example.com' RETURNING 'x'$$)
   ) AS v(entry, input, sql)) AS m
  ORDER BY m.ord;

@@ -28,22 +28,37 @@ SELECT count(*) FROM bounce_mgmt.provider_keys;
 RESET SESSION AUTHORIZATION;
 -- a sync that cannot reach the (non-routable) host: the error names the account and URL, not the key
 SET SESSION AUTHORIZATION r_admin;
+-- (a key never follows its account to another host: changing base_url removes it, and the admin cannot
+-- move a key to another account either)
 UPDATE bounce_mgmt.provider_accounts SET base_url = 'http://127.0.0.1:9' WHERE name = 'sg-main';
+SELECT name, has_key FROM bounce_mgmt.provider_accounts_public;
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url) VALUES ('elsewhere', 'sendgrid', 'http://127.0.0.2:9');
+INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('sg-main', 'SG.NEW-KEY');
+UPDATE bounce_mgmt.provider_keys SET account = 'elsewhere' WHERE account = 'sg-main';
 SET bounce_mgmt.http_retries = 0;
 SET bounce_mgmt.http_connect_timeout = 2;
 DO $$
 DECLARE
     m text; d text; h text;
 BEGIN
-    PERFORM bounce_mgmt.sync('sg-main');
+    CALL bounce_mgmt.sync('sg-main');
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL, h = PG_EXCEPTION_HINT;
     RAISE NOTICE 'sync failed with %; key in message, detail or hint: %', SQLSTATE,
                  concat(m, d, h) LIKE '%SG.NEW-KEY%';
 END
 $$;
+-- the same CALL on its own: the failed run is recorded (the procedure writes sync_runs as the owner, the
+-- admin only reads it), with the error and no key
+\set VERBOSITY sqlstate
+CALL bounce_mgmt.sync('sg-main');
+\set VERBOSITY default
+SELECT account, status, sqlstate, run_by, error LIKE '%SG.NEW-KEY%' AS key_in_error FROM bounce_mgmt.sync_runs;
+INSERT INTO bounce_mgmt.sync_runs (account, until, explicit_since) VALUES ('sg-main', now(), false);
+SELECT current_user, current_setting('search_path') AS search_path;
 RESET SESSION AUTHORIZATION;
 SELECT api_key = 'SG.NEW-KEY' AS key_stored FROM bounce_mgmt.provider_keys;
 DELETE FROM bounce_mgmt.provider_accounts;
+SELECT count(*) AS runs_left FROM bounce_mgmt.sync_runs;
 SELECT count(*) AS keys_left FROM bounce_mgmt.provider_keys;
 DROP ROLE r_admin, r_reader;
