@@ -2,17 +2,29 @@
 # run.sh — run_maintenance() under pg_cron, for real: in the throwaway cluster (pg_cron preloaded,
 # cron.database_name = bm_cron, background workers) it schedules maintenance every minute, waits for a run
 # (up to 90 s: pg_cron 1.4 schedules whole minutes), then checks cron.job_run_details and the run's effects
-# (a soft-bounce escalation opened, partitions created ahead); then checks the alert NOTIFY in a session
-# that LISTENs.  Needs PGHOST/PGPORT/PGUSER.
+# (a soft-bounce escalation opened, partitions created ahead); in the same minute a CALL sync() against
+# the local test server (test/http/server.py), which must commit page by page under pg_cron too; then
+# checks the alert NOTIFY in a session that LISTENs.  Needs PGHOST/PGPORT/PGUSER.
 set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 db=bm_cron
 psql() { command psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+work=$(mktemp -d)
+python3 "$here/../http/server.py" --port 0 --portfile "$work/port" 2>/dev/null &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+port=$(cat "$work/port")
 
 psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-psql -d "$db" <<'SQL'
+psql -d "$db" -v port="$port" <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION pg_cron;
 CREATE EXTENSION bounce_mgmt;
+UPDATE bounce_mgmt.settings SET event_retention = '100 years';
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url) VALUES ('cron-sg', 'sendgrid', 'http://127.0.0.1:' || :'port' || '/n=1200');
+INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('cron-sg', 'SG.cron-key');
+SELECT cron.schedule('bounce_mgmt-sync', '* * * * *', $$CALL bounce_mgmt.sync('cron-sg')$$);
 -- three soft bounces of a disabled mailbox within 30 days: maintenance must escalate the address
 SELECT bounce_mgmt.ingest(jsonb_build_array(
     jsonb_build_object('email', 'cron@example.org', 'occurred_at', now() - interval '9 days', 'event', 'bounce',
@@ -47,6 +59,22 @@ ahead=$(psql -d "$db" -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'bo
 [ "$ahead" -ge 4 ] || fail "expected the current month and 3 ahead as partitions, found $ahead"
 psql -d "$db" -c "SELECT cron.unschedule('bounce_mgmt-maintenance')" >/dev/null
 echo "pg_cron: run_maintenance() ran ($status), escalated 1 address, $ahead event partitions"
+
+# the sync job of the same minute: done, 6 pages, each committed on its own (6 inserting transactions)
+sync=""
+for _ in $(seq 1 30); do
+	sync=$(psql -d "$db" -c "SELECT d.status FROM cron.job_run_details d JOIN cron.job j USING (jobid)
+	                          WHERE j.jobname = 'bounce_mgmt-sync' AND d.status IN ('succeeded', 'failed')
+	                          ORDER BY runid DESC LIMIT 1")
+	[ -n "$sync" ] && break
+	sleep 1
+done
+psql -d "$db" -c "SELECT cron.unschedule('bounce_mgmt-sync')" >/dev/null
+[ "$sync" = succeeded ] || fail "the sync job did not succeed (status '$sync')"
+run=$(psql -d "$db" -c "SELECT status || ' ' || pages || ' ' || fetched FROM bounce_mgmt.sync_runs ORDER BY run_id LIMIT 1")
+xacts=$(psql -d "$db" -c "SELECT count(DISTINCT xmin::text) FROM bounce_mgmt.events WHERE list_entry")
+[ "$run" = "done 6 2400" ] && [ "$xacts" = 6 ] || fail "the sync job's run: '$run', pages stored in $xacts transactions"
+echo "pg_cron: CALL sync() ran ($sync): run '$run', its 6 pages committed in $xacts transactions"
 
 # The alert NOTIFY: a session that LISTENs on the documented channel and runs maintenance over data whose
 # hard-bounce rate crosses the review threshold must receive the alert as JSON.
