@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cluster_tests.sh — the tests that need a running server; run inside a throwaway cluster by test.sh
 # (PGHOST/PGPORT/PGUSER set).  pg_regress and isolation via PGXS installcheck, the corpus accuracy check, the
-# upgrade test from every frozen release, the sync tests against the local HTTP server, and the pg_cron run.
+# concurrent-ingestion stress check, the upgrade test from every frozen release, the sync tests against the local HTTP server, and the pg_cron run.
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO_ROOT"
@@ -15,6 +15,7 @@ if [ $status -ne 0 ]; then
 	exit $status
 fi
 
+test/stress/run.sh
 test/upgrade/run.sh
 test/dump/run.sh
 test/security/run.sh
