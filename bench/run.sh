@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# run.sh — run benchmarks in a throwaway cluster: bench/run.sh [classify ...]  (default: all).
+# run.sh — run benchmarks in a throwaway cluster: bench/run.sh [name ...]  (default: classify).
+#   SQL benchmarks (bench/<name>.sql): classify, ingest, lifecycle, big_payload
+#   scripted ones (bench/<name>.sh): writepath (issue 9's figures), sync, email
 # Builds and installs the extension first (as scripts/demo.sh does).  Results go to stdout and
 # bench/out/<name>.txt.  Benchmarks are measurements, not tests: they never fail on a slow machine.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
@@ -10,7 +12,11 @@ ensure_deps
 build_and_install
 mkdir -p "$REPO_ROOT/bench/out"
 for n in "${names[@]}"; do
-	[ -f "$REPO_ROOT/bench/$n.sql" ] || die "no benchmark bench/$n.sql"
+	if [ -x "$REPO_ROOT/bench/$n.sh" ]; then
+		"$REPO_ROOT/bench/$n.sh"
+		continue
+	fi
+	[ -f "$REPO_ROOT/bench/$n.sql" ] || die "no benchmark bench/$n.sql or bench/$n.sh"
 	say "benchmark $n"
 	with_throwaway_cluster bash -c '
 		set -e

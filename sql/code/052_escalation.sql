@@ -11,32 +11,16 @@ CREATE OR REPLACE VIEW @extschema@.escalating_reasons AS
 -- The addresses' open periods are locked first, in address order: an unsuppress() in flight holds its row,
 -- and once it commits the insert (a new statement, so a new snapshot in READ COMMITTED) sees the lifted
 -- period and leaves the address alone; under REPEATABLE READ the lock fails with 40001 instead, to retry.
+-- In C (src/pg/suppression_open.c): ingestion calls the same code without a function call.
 CREATE OR REPLACE FUNCTION @extschema@.open_suppressions(emails text[], causes @extschema@.suppression_cause[],
                                               reasons @extschema@.bounce_reason[], event_ids bigint[],
                                               evidence_at timestamptz[])
     RETURNS integer
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-DECLARE
-    n integer;
-BEGIN
-    PERFORM 1 FROM @extschema@.suppressions l
-      WHERE l.email = ANY (emails) AND l.closed_at IS NULL
-      ORDER BY l.email
-      FOR UPDATE;
-    INSERT INTO @extschema@.suppressions AS s (email, domain, cause, reason, event_id, evidence_at)
-    SELECT c.email, split_part(c.email, '@', 2), c.cause, c.reason, c.event_id, c.at
-      FROM unnest(emails, causes, reasons, event_ids, evidence_at) AS c(email, cause, reason, event_id, at)
-     WHERE NOT EXISTS (SELECT 1 FROM @extschema@.suppressions l
-                        WHERE l.email = c.email AND l.closed_at IS NOT NULL
-                          AND l.closed_at >= coalesce(c.at, '-infinity'))
-     ORDER BY c.email
-    ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    RETURN n;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'bm_open_suppressions_sql'
+    LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.open_suppressions(text[], @extschema@.suppression_cause[], @extschema@.bounce_reason[], bigint[], timestamptz[]) IS
+    'open suppressions for the addresses (arrays of equal length) unless already open or lifted after the evidence: what ingestion does (src/pg/suppression_open.c)';
 
 -- Applies the escalation rules to soft bounces since `since` (default: the longest rule window back from
 -- now) and opens the suppressions they call for.  reapply => true re-evaluates every retained event and

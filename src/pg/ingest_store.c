@@ -22,10 +22,12 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/queryenvironment.h"
 #include "utils/timestamp.h"
 
 #include "ingest_store.h"
+#include "suppression_open.h"
 
 /* ---- the flush statement ---------------------------------------------------------------------------- */
 
@@ -43,8 +45,8 @@ static const char *const flush_tail =
 "         ins.event_type IN ('bounce', 'deferred') AND ins.bounce_class IN ('hard', 'soft') AS is_bounce,"
 "         ins.event_type = 'bounce' AND ins.bounce_class = 'hard' AS is_hard,"
 "         ins.event_type = 'bounce' AND ins.bounce_class = 'soft' AND NOT ins.x"
-"             AND coalesce(f.fault = 'sender', false) AS is_sender"
-"    FROM ins LEFT JOIN " BM_SCHEMA ".bounce_reasons f ON f.reason = ins.reason"
+"             AND ins.reason = ANY ($10) AS is_sender"
+"    FROM ins"
 "), cnt AS ("
 "  INSERT INTO " BM_SCHEMA ".hourly_counts (hour, provider, domain, sent, delivered, hard, soft, deferred,"
 "         dropped, complaints, unsubscribes, sender_side, excluded)"
@@ -182,31 +184,37 @@ static const char *const flush_tail =
 "  UNION ALL"
 "  SELECT r.email, 'hard_bounce', r.reason, NULL, r.occurred_at"
 "    FROM " BM_ROWS_ENR " r WHERE NOT r.keep AND r.bounce_class = 'hard'"
+"), lk AS ("
+/* the open suppressions of the candidates, locked in address order: an unsuppress() in flight holds its
+ * row, so this waits for it; the insert that follows (a statement of its own, with a new snapshot) then
+ * sees the lifted period */
+"  SELECT 1 FROM " BM_SCHEMA ".suppressions l"
+"   WHERE l.email IN (SELECT sc.email FROM sc) AND l.closed_at IS NULL"
+"   ORDER BY l.email FOR UPDATE"
 "), nc AS ("
-/* deliveries to addresses with an open notice: answered by statement 3 */
+/* deliveries to addresses with an open notice: answered by the notices statement */
 "  SELECT g.email, g.last_delivered_at AS at FROM g"
 "   WHERE g.last_delivered_at IS NOT NULL"
 "     AND EXISTS (SELECT 1 FROM " BM_SCHEMA ".notices o WHERE o.email = g.email AND o.resolved_at IS NULL)"
 ")"
-/* cnt, rc, tot, addr, lst and bat run because they are data-modifying; reading them here makes them run
- * before the counts are taken */
-"SELECT (SELECT pg_catalog.count(*) FROM ins) + (SELECT old_new.n FROM old_new),"
-"       (SELECT pg_catalog.count(*) FROM cnt) + (SELECT pg_catalog.count(*) FROM rc) +"
-"       (SELECT pg_catalog.count(*) FROM tot) + (SELECT pg_catalog.count(*) FROM addr) +"
-"       (SELECT pg_catalog.count(*) FROM lst) + (SELECT pg_catalog.count(*) FROM bat),"
-"       (SELECT pg_catalog.array_agg(sc.email ORDER BY sc.email) FROM sc),"
-"       (SELECT pg_catalog.array_agg(sc.cause ORDER BY sc.email) FROM sc),"
-"       (SELECT pg_catalog.array_agg(sc.reason ORDER BY sc.email) FROM sc),"
-"       (SELECT pg_catalog.array_agg(sc.event_id ORDER BY sc.email) FROM sc),"
-"       (SELECT pg_catalog.array_agg(sc.at ORDER BY sc.email) FROM sc),"
-"       (SELECT pg_catalog.array_agg(nc.email ORDER BY nc.email) FROM nc),"
-"       (SELECT pg_catalog.array_agg(nc.at ORDER BY nc.email) FROM nc)";
+/*
+ * One row per suppression candidate (kind 1) and per answered notice (kind 2), or one row with NULLs:
+ * the events inserted (and old list entries recorded), then the candidates.  The data-modifying CTEs are
+ * read once, through one Append, so they run in this order — events, counters, addresses, listings, the
+ * batch row, the candidates' open suppressions — before the candidates are read (lock order: README,
+ * concurrency).
+ */
+"SELECT n.inserted, n.written, k.kind, k.email, k.cause, k.reason, k.event_id, k.at"
+"  FROM (SELECT (SELECT pg_catalog.count(*) FROM ins) + (SELECT old_new.n FROM old_new) AS inserted,"
+"               (SELECT pg_catalog.count(*) FROM (SELECT 1 FROM cnt UNION ALL SELECT 1 FROM rc"
+"                  UNION ALL SELECT 1 FROM tot UNION ALL SELECT 1 FROM addr UNION ALL SELECT 1 FROM lst"
+"                  UNION ALL SELECT 1 FROM bat UNION ALL SELECT 1 FROM lk) w) AS written) n"
+"  LEFT JOIN (SELECT 1 AS kind, sc.email, sc.cause, sc.reason, sc.event_id, sc.at FROM sc"
+"             UNION ALL"
+"             SELECT 2, nc.email, NULL, NULL, NULL, nc.at FROM nc) k ON true"
+" ORDER BY k.kind, k.email";
 
-/* Statement 2: suppressions (a statement of its own: its snapshot must see an unsuppress() it waited for). */
-static const char *const suppress_sql =
-"SELECT " BM_SCHEMA ".open_suppressions($1, $2, $3, $4, $5)";
-
-/* Statement 3: a delivery after an open notice (and after the address's last bounce) resolves it. */
+/* The notices statement: a delivery after an open notice (and after the address's last bounce) resolves it. */
 static const char *const notices_sql =
 "UPDATE " BM_SCHEMA ".notices t"
 "   SET resolved_at = pg_catalog.now(), resolution = 'delivered', resolved_by = CURRENT_USER"
@@ -229,9 +237,17 @@ static const char *const batch_sql =
 #define BATCH_NARGS 9
 static const Oid batch_argtypes[BATCH_NARGS] = {INT8OID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INT8OID, INT4OID,
 INT4OID, TEXTARRAYOID, INT4OID};
+/* the flush: the batch row's 9, then $10, the reasons whose fault is the sender's (reasons.def) */
+#define FLUSH_NARGS (BATCH_NARGS + 1)
 
-static SPIPlanPtr flush_plan = NULL;
-static SPIPlanPtr suppress_plan = NULL;
+/*
+ * The flush has two plans: one for small flushes (a webhook of a few events: a generic plan, made once,
+ * so a call costs an executor run and no planning) and one planned for each large flush (its row count
+ * decides joins and aggregation; planning is noise there).
+ */
+#define SMALL_FLUSH 64
+static SPIPlanPtr flush_plan_small = NULL;
+static SPIPlanPtr flush_plan_large = NULL;
 static SPIPlanPtr notices_plan = NULL;
 static SPIPlanPtr batch_plan = NULL;
 static SPIPlanPtr quarantine_plan = NULL;
@@ -246,7 +262,7 @@ static uint64 plans_generation = 0;	/* the catalog generation the plans were mad
 static void
 plans_for(const bm_ingest_catalog *cat)
 {
-	SPIPlanPtr *all[] = {&flush_plan, &suppress_plan, &notices_plan, &batch_plan, &quarantine_plan,
+	SPIPlanPtr *all[] = {&flush_plan_small, &flush_plan_large, &notices_plan, &batch_plan, &quarantine_plan,
 	&partition_plan, &more_plan};
 
 	if (plans_generation == cat->generation)
@@ -260,21 +276,30 @@ plans_for(const bm_ingest_catalog *cat)
 	plans_generation = cat->generation;
 }
 
-/* Prepares sql once per backend (the plan cache revalidates it after DDL on what it reads). */
+/*
+ * Prepares sql once per backend (the plan cache revalidates it after DDL on what it reads), with a generic
+ * plan unless options say CURSOR_OPT_CUSTOM_PLAN.
+ */
 static SPIPlanPtr
-kept_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
+kept_plan_opts(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes, int options)
 {
 	SPIPlanPtr	plan;
 
 	if (*slot != NULL)
 		return *slot;
-	plan = SPI_prepare(sql, nargs, (Oid *) argtypes);
+	plan = SPI_prepare_cursor(sql, nargs, (Oid *) argtypes, options);
 	if (plan == NULL)
 		elog(ERROR, "bounce_mgmt: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
 		elog(ERROR, "bounce_mgmt: SPI_keepplan failed");
 	*slot = plan;
 	return plan;
+}
+
+static SPIPlanPtr
+kept_plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
+{
+	return kept_plan_opts(slot, sql, nargs, argtypes, CURSOR_OPT_GENERIC_PLAN);
 }
 
 /* The flush statement: "WITH ins AS (INSERT INTO events (event_id, <columns>, batch_id) SELECT ..." + tail. */
@@ -416,11 +441,93 @@ result_datum(int col, bool *isnull)
 	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col, isnull);
 }
 
+/*
+ * The flush's candidate rows as arrays: sup[0..4] (emails, causes, reasons, event_ids, evidence times,
+ * for bm_open_suppressions) and notice[0..1] (emails, delivery times); *_null when there are none.
+ */
+static void
+collect_candidates(Datum *sup, bool *sup_null, Datum *notice, bool *notice_null)
+{
+	static const int cols[5] = {4, 5, 6, 7, 8};	/* email, cause, reason, event_id, at */
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	uint64		nrows = SPI_processed;
+	ArrayBuildState *sa[5];
+	ArrayBuildState *na[2];
+	int			ns = 0;
+	int			nn = 0;
+
+	for (int c = 0; c < 5; c++)
+		sa[c] = initArrayResult(SPI_gettypeid(desc, cols[c]), CurrentMemoryContext, false);
+	for (int c = 0; c < 2; c++)
+		na[c] = initArrayResult(SPI_gettypeid(desc, c == 0 ? 4 : 8), CurrentMemoryContext, false);
+	for (uint64 r = 0; r < nrows; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		bool		isnull;
+		Datum		kind = SPI_getbinval(tup, desc, 3, &isnull);
+
+		if (isnull)
+			continue;
+		if (DatumGetInt32(kind) == 1)
+		{
+			for (int c = 0; c < 5; c++)
+			{
+				Datum		v = SPI_getbinval(tup, desc, cols[c], &isnull);
+
+				accumArrayResult(sa[c], v, isnull, SPI_gettypeid(desc, cols[c]), CurrentMemoryContext);
+			}
+			ns++;
+		}
+		else
+		{
+			Datum		email = SPI_getbinval(tup, desc, 4, &isnull);
+			bool		atnull;
+			Datum		at = SPI_getbinval(tup, desc, 8, &atnull);
+
+			accumArrayResult(na[0], email, isnull, SPI_gettypeid(desc, 4), CurrentMemoryContext);
+			accumArrayResult(na[1], at, atnull, SPI_gettypeid(desc, 8), CurrentMemoryContext);
+			nn++;
+		}
+	}
+	*sup_null = ns == 0;
+	*notice_null = nn == 0;
+	for (int c = 0; c < 5 && ns > 0; c++)
+		sup[c] = makeArrayResult(sa[c], CurrentMemoryContext);
+	for (int c = 0; c < 2 && nn > 0; c++)
+		notice[c] = makeArrayResult(na[c], CurrentMemoryContext);
+}
+
+/* The reasons whose fault is the sender's, as a bounce_reason[] (from reasons.def, once per catalog). */
+static Datum
+sender_reasons(const bm_ingest_catalog *cat)
+{
+	static Datum arr = (Datum) 0;
+	static uint64 made_for = 0;
+
+	if (arr == (Datum) 0 || made_for != cat->generation)
+	{
+		Datum		elems[BM_REASON_COUNT];
+		int			n = 0;
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		for (int r = 0; r < BM_REASON_COUNT; r++)
+			if (bm_reason_fault((bm_reason) r) == BM_FAULT_SENDER)
+				elems[n++] = ObjectIdGetDatum(cat->enums.reason_oid[r]);
+		if (arr != (Datum) 0)
+			pfree(DatumGetPointer(arr));
+		arr = PointerGetDatum(construct_array(elems, n, bm_type_oid("bounce_reason"), sizeof(Oid), true,
+											  TYPALIGN_INT));
+		MemoryContextSwitchTo(old);
+		made_for = cat->generation;
+	}
+	return arr;
+}
+
 int64
 bm_store_flush(bm_flush_rows *rows, bm_batch *batch, const bm_ingest_catalog *cat)
 {
-	Datum		values[BATCH_NARGS];
-	char		nulls[BATCH_NARGS];
+	Datum		values[FLUSH_NARGS];
+	char		nulls[FLUSH_NARGS];
 	int64		inserted;
 	bool		isnull;
 	int			rc;
@@ -474,22 +581,29 @@ bm_store_flush(bm_flush_rows *rows, bm_batch *batch, const bm_ingest_catalog *ca
 		elog(ERROR, "bounce_mgmt: could not register the rows to store");
 
 	batch_args(batch, 0, values, nulls);
-	if (flush_plan == NULL)
+	values[BATCH_NARGS] = sender_reasons(cat);
+	nulls[BATCH_NARGS] = ' ';
 	{
-		char	   *sql = flush_statement();
+		bool		small = rows->n <= SMALL_FLUSH;
+		SPIPlanPtr *slot = small ? &flush_plan_small : &flush_plan_large;
 
-		kept_plan(&flush_plan, sql, BATCH_NARGS, batch_argtypes);
-		pfree(sql);
+		if (*slot == NULL)
+		{
+			char	   *sql = flush_statement();
+			Oid			types[FLUSH_NARGS];
+
+			memcpy(types, batch_argtypes, sizeof(batch_argtypes));
+			types[BATCH_NARGS] = get_array_type(bm_type_oid("bounce_reason"));
+			kept_plan_opts(slot, sql, FLUSH_NARGS, types,
+						   small ? CURSOR_OPT_GENERIC_PLAN : CURSOR_OPT_CUSTOM_PLAN);
+			pfree(sql);
+		}
+		rc = SPI_execute_plan(*slot, values, nulls, false, 0);
 	}
-	rc = SPI_execute_plan(flush_plan, values, nulls, false, 1);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+	if (rc != SPI_OK_SELECT || SPI_processed < 1)
 		elog(ERROR, "bounce_mgmt: storing events failed: %s", SPI_result_code_string(rc));
-	/* the arrays stay valid until SPI_finish (tuple tables are freed with the connection) */
 	inserted = DatumGetInt64(result_datum(1, &isnull));
-	for (int k = 4; k >= 0; k--)
-		sup[k] = result_datum(3 + k, &sup_null);
-	notice[1] = result_datum(9, &isnull);
-	notice[0] = result_datum(8, &notice_null);
+	collect_candidates(sup, &sup_null, notice, &notice_null);
 	batch->inserted += inserted;
 
 	if (SPI_unregister_relation(BM_ROWS_ENR) != SPI_OK_REL_UNREGISTER)
@@ -499,21 +613,11 @@ bm_store_flush(bm_flush_rows *rows, bm_batch *batch, const bm_ingest_catalog *ca
 	rows->listing_only = 0;
 	rows->nmonths = 0;
 
-	/* statement 2: suppressions for new hard bounces and complaints */
+	/* statements 2 and 3: suppressions for new hard bounces and complaints (statements of their own: the
+	 * insert's snapshot must see an unsuppress() its lock waited for) */
 	if (!sup_null)
-	{
-		Oid			types[5];
-
-		types[0] = TEXTARRAYOID;
-		types[1] = get_array_type(bm_type_oid("suppression_cause"));
-		types[2] = get_array_type(bm_type_oid("bounce_reason"));
-		types[3] = INT8ARRAYOID;
-		types[4] = get_array_type(TIMESTAMPTZOID);
-		rc = SPI_execute_plan(kept_plan(&suppress_plan, suppress_sql, 5, types), sup, NULL, false, 1);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "bounce_mgmt: opening suppressions failed: %s", SPI_result_code_string(rc));
-	}
-	/* statement 3: notices answered by a delivery */
+		(void) bm_open_suppressions(sup, true);
+	/* statement 4: notices answered by a delivery */
 	if (!notice_null)
 	{
 		Oid			types[2] = {TEXTARRAYOID, InvalidOid};

@@ -1,0 +1,144 @@
+-- writepath_setup.sql — the data and baselines of bench/writepath.sh (issue 9's figures), in database
+-- bm_bench: an SES bounce notification over SNS as one webhook call (one event; @N@ makes each call's
+-- address and ids unique), the same event as a plain INSERT ... ON CONFLICT into the same events table,
+-- 20 SendGrid batches of 10,000 events, and a hand-written SQL ingester doing the same work with
+-- jsonb_array_elements and INSERT ... ON CONFLICT (events, per-address state, hourly counters,
+-- suppressions).
+\set QUIET on
+SET client_min_messages = warning;
+CREATE EXTENSION bounce_mgmt;
+SET jit = off;
+ALTER DATABASE bm_bench SET jit = off;
+SELECT bounce_mgmt.create_partitions(1) IS NOT NULL AS partitions;
+
+-- one SNS notification holding one SES bounce, dated an hour ago
+CREATE TABLE sns_template (body text NOT NULL);
+INSERT INTO sns_template
+SELECT jsonb_build_object(
+    'Type', 'Notification', 'MessageId', 'sns-@N@', 'TopicArn', 'arn:aws:sns:us-east-1:123456789012:ses-events',
+    'Timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'Message', jsonb_build_object(
+        'notificationType', 'Bounce',
+        'bounce', jsonb_build_object(
+            'bounceType', 'Permanent', 'bounceSubType', 'General', 'reportingMTA', 'dsn; a1-2.smtp-out.amazonses.com',
+            'timestamp', to_char((now() - interval '1 hour') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'feedbackId', 'feedback-@N@',
+            'bouncedRecipients', jsonb_build_array(jsonb_build_object(
+                'emailAddress', 'user@N@@example.com', 'action', 'failed', 'status', '5.1.1',
+                'diagnosticCode', 'smtp; 550 5.1.1 <user@N@@example.com>... User unknown'))),
+        'mail', jsonb_build_object(
+            'timestamp', to_char((now() - interval '1 hour') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'source', 'news@sender.example', 'messageId', 'msg-@N@',
+            'destination', jsonb_build_array('user@N@@example.com')))::text)::text;
+
+-- the same event as one plain row (the columns ingest() fills for it, raw included)
+CREATE FUNCTION plain_insert(n bigint) RETURNS void LANGUAGE sql AS $f$
+    INSERT INTO bounce_mgmt.events (event_id, provider, provider_event_id, occurred_at, event_type, email, domain,
+                                    bounce_class, reason, evidence, reply_code, status, provider_type,
+                                    provider_subtype, diagnostic, message_id, email_original, batch_id, raw)
+    VALUES (nextval('bounce_mgmt.events_event_id_seq'), 'ses', 'feedback-' || n || ':user' || n || '@example.com',
+            date_trunc('second', now() - interval '1 hour'), 'bounce', 'user' || n || '@example.com', 'example.com',
+            'hard', 'user_unknown', 'status', 550, '5.1.1', 'Permanent', 'General',
+            'smtp; 550 5.1.1 <user' || n || '@example.com>... User unknown', 'msg-' || n,
+            'user' || n || '@example.com', 0,
+            jsonb_build_object('emailAddress', 'user' || n || '@example.com', 'action', 'failed', 'status', '5.1.1',
+                               'diagnosticCode', 'smtp; 550 5.1.1 <user' || n || '@example.com>... User unknown'))
+    ON CONFLICT DO NOTHING
+$f$;
+
+-- 20 SendGrid batches of 10,000 events (45 % processed, 45 % delivered, 10 % bounces), 40,000 addresses
+CREATE TABLE batches (n int PRIMARY KEY, body text NOT NULL);
+INSERT INTO batches
+SELECT b, (SELECT jsonb_agg(jsonb_build_object(
+                 'email', 'user' || (g::bigint * 7919 % 40000) || '@domain' || (g % 500) || '.example',
+                 'timestamp', extract(epoch FROM date_trunc('hour', now()) - interval '2 days')::bigint + g / 2,
+                 'smtp-id', '<' || (g / 2) || '@ismtpd-555>',
+                 'event', CASE WHEN g % 10 = 0 THEN 'bounce' WHEN g % 2 = 0 THEN 'processed' ELSE 'delivered' END,
+                 'sg_event_id', md5(g::text), 'sg_message_id', (g / 2) || '.filter0001.16648.5515E0B88.0')
+             || CASE WHEN g % 10 <> 0 THEN '{}'::jsonb
+                     ELSE jsonb_build_object('type', 'bounce', 'status', '5.1.1',
+                          'reason', '550 5.1.1 The email account that you tried to reach does not exist.') END
+             ORDER BY g)::text
+           FROM generate_series(b * 10000, b * 10000 + 9999) g)
+  FROM generate_series(0, 19) b;
+
+-- the hand-written SQL ingester: same tables, same classification, the same per-address, counter and
+-- suppression work (fewer columns than ingest() fills, no quarantine, no raw of its own making)
+CREATE FUNCTION sql_ingest(payload text) RETURNS bigint LANGUAGE sql AS $f$
+WITH e AS (
+    SELECT x, c
+      FROM jsonb_array_elements(payload::jsonb) AS x
+      LEFT JOIN LATERAL bounce_mgmt.classify(x ->> 'reason', NULL, (x ->> 'status')::bounce_mgmt.smtp_status) c
+             ON x ->> 'event' IN ('bounce', 'deferred', 'dropped')
+), ins AS (
+    INSERT INTO bounce_mgmt.events AS ev (event_id, provider, provider_event_id, occurred_at, event_type, email,
+           domain, bounce_class, reason, evidence, reply_code, status, provider_type, diagnostic,
+           message_id, provider_suppressed, email_original, batch_id, raw)
+    SELECT nextval('bounce_mgmt.events_event_id_seq'), 'sendgrid'::bounce_mgmt.provider, x ->> 'sg_event_id',
+           to_timestamp((x ->> 'timestamp')::float8),
+           CASE x ->> 'event' WHEN 'processed' THEN 'sent' WHEN 'spamreport' THEN 'complaint'
+                ELSE x ->> 'event' END::bounce_mgmt.event_type,
+           lower(btrim(x ->> 'email')), split_part(lower(btrim(x ->> 'email')), '@', 2),
+           CASE WHEN x ->> 'event' = 'delivered' THEN 'not_bounce' ELSE (c).bounce_class END,
+           CASE WHEN x ->> 'event' = 'delivered' THEN 'delivered' ELSE (c).reason END,
+           (c).evidence, (c).reply_code, (c).status, coalesce(x ->> 'type', x ->> 'event'),
+           coalesce(x ->> 'reason', x ->> 'response'), x ->> 'sg_message_id', x ->> 'event' = 'bounce',
+           x ->> 'email', 0, x
+      FROM e ORDER BY lower(btrim(x ->> 'email')), to_timestamp((x ->> 'timestamp')::float8), x ->> 'sg_event_id'
+    ON CONFLICT DO NOTHING
+    RETURNING ev.provider, ev.occurred_at, ev.event_type, ev.email, ev.domain, ev.bounce_class, ev.reason
+), g AS (
+    SELECT email, min(domain) AS domain,
+           min(occurred_at) FILTER (WHERE event_type = 'bounce') AS first_bounce_at,
+           max(occurred_at) FILTER (WHERE event_type = 'bounce') AS last_bounce_at,
+           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'hard')::int AS hard,
+           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'soft')::int AS soft,
+           (array_agg(reason ORDER BY occurred_at DESC) FILTER (WHERE event_type = 'bounce'))[1] AS last_reason,
+           max(occurred_at) FILTER (WHERE event_type = 'delivered') AS last_delivered_at,
+           bool_or(event_type = 'bounce') AS negative
+      FROM ins WHERE event_type IN ('bounce', 'delivered') GROUP BY email
+), addr AS (
+    INSERT INTO bounce_mgmt.addresses AS a (email, domain, first_bounce_at, last_bounce_at, hard_bounces,
+           soft_bounces, last_reason, last_delivered_at)
+    SELECT email, domain, first_bounce_at, last_bounce_at, hard, soft, last_reason, last_delivered_at FROM g
+     WHERE negative OR EXISTS (SELECT 1 FROM bounce_mgmt.addresses x WHERE x.email = g.email)
+     ORDER BY email
+    ON CONFLICT (email) DO UPDATE SET
+        first_bounce_at = LEAST(a.first_bounce_at, excluded.first_bounce_at),
+        last_bounce_at = GREATEST(a.last_bounce_at, excluded.last_bounce_at),
+        hard_bounces = a.hard_bounces + excluded.hard_bounces, soft_bounces = a.soft_bounces + excluded.soft_bounces,
+        last_reason = coalesce(excluded.last_reason, a.last_reason),
+        last_delivered_at = GREATEST(a.last_delivered_at, excluded.last_delivered_at)
+), rc AS (
+    INSERT INTO bounce_mgmt.hourly_reason_counts (hour, provider, domain, reason, n)
+    SELECT date_trunc('hour', occurred_at, 'UTC'), provider, domain, reason, count(*)
+      FROM ins WHERE event_type = 'bounce' GROUP BY 1, 2, 3, 4
+), tot AS (
+    INSERT INTO bounce_mgmt.hourly_totals (hour, source, sent, delivered, hard, soft)
+    SELECT date_trunc('hour', occurred_at, 'UTC'), provider::text,
+           count(*) FILTER (WHERE event_type = 'sent'), count(*) FILTER (WHERE event_type = 'delivered'),
+           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'hard'),
+           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'soft')
+      FROM ins GROUP BY 1, 2
+), sup AS (
+    INSERT INTO bounce_mgmt.suppressions AS s (email, domain, cause, reason)
+    SELECT email, min(domain), 'hard_bounce', min(reason) FROM ins
+     WHERE event_type = 'bounce' AND bounce_class = 'hard' GROUP BY email ORDER BY email
+    ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING
+), cnt AS (
+    INSERT INTO bounce_mgmt.hourly_counts (hour, provider, domain, sent, delivered, hard, soft)
+    SELECT date_trunc('hour', occurred_at, 'UTC'), provider, domain,
+           count(*) FILTER (WHERE event_type = 'sent'), count(*) FILTER (WHERE event_type = 'delivered'),
+           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'hard'),
+           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'soft')
+      FROM ins GROUP BY 1, 2, 3
+)
+SELECT count(*) FROM ins
+$f$;
+
+CREATE FUNCTION reset_tables() RETURNS void LANGUAGE sql AS $f$
+    TRUNCATE bounce_mgmt.events, bounce_mgmt.addresses, bounce_mgmt.hourly_counts, bounce_mgmt.hourly_reason_counts,
+             bounce_mgmt.hourly_totals, bounce_mgmt.provider_listings, bounce_mgmt.ingest_batches,
+             bounce_mgmt.ingest_errors, bounce_mgmt.suppressions, bounce_mgmt.notices;
+$f$;
+VACUUM ANALYZE batches;

@@ -1,0 +1,19 @@
+/*
+ * suppression_open.h — opening suppressions for a set of addresses (suppression_open.c): the one
+ * definition used by ingestion's flush and by SQL (open_suppressions()).
+ */
+#ifndef BM_SUPPRESSION_OPEN_H
+#define BM_SUPPRESSION_OPEN_H
+
+#include "postgres.h"
+
+/*
+ * Opens suppressions for args[0..4] = emails text[], causes suppression_cause[], reasons bounce_reason[],
+ * event_ids bigint[], evidence_at timestamptz[] (equal lengths; an email at most once), skipping addresses
+ * already open and evidence older than the address's last lifted suppression.  The caller is connected to
+ * SPI.  locked: the caller's statement already locked the addresses' open suppressions, in address
+ * order, in this transaction.  Returns the number opened.
+ */
+extern int64 bm_open_suppressions(const Datum *args, bool locked);
+
+#endif							/* BM_SUPPRESSION_OPEN_H */
