@@ -36,6 +36,8 @@ PG_FUNCTION_INFO_V1(bm_ingest_sql);
 
 /* microseconds from 1970-01-01 to 2000-01-01 (PostgreSQL's epoch) */
 #define UNIX_TO_PG_USECS (INT64CONST(946684800) * USECS_PER_SEC)
+/* the rows of one flush stay in memory up to this (or work_mem, if larger), then spill to a temporary file */
+#define FLUSH_MEMORY_KB (64 * 1024)
 
 static bool keep_raw = true;
 
@@ -471,7 +473,7 @@ bm_ingest_payload(const char *payload, size_t len, const bm_ingest_options *opts
 	now_unix = GetCurrentTimestamp() + UNIX_TO_PG_USECS;
 	st->max_time = now_unix + USECS_PER_DAY;
 	st->horizon = st->cat->retention_us >= now_unix ? 0 : now_unix - st->cat->retention_us;
-	st->rows.store = tuplestore_begin_heap(false, false, work_mem);
+	st->rows.store = tuplestore_begin_heap(false, false, Max(work_mem, FLUSH_MEMORY_KB));
 	st->parser = bm_parser_create();
 	if (st->parser == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
