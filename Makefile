@@ -49,7 +49,7 @@ DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl json-c libcrypto 2>/dev/nul
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libcurl json-c libcrypto 2>/dev/null)
 
 # -MMD: gcc writes each object's header list next to it (x.d); the JIT bitcode (x.bc) follows its object
-PG_CPPFLAGS = -Isrc/core -Isrc/pg $(DEP_CFLAGS)
+PG_CPPFLAGS = -Isrc/core -Isrc/pg $(DEP_CFLAGS) -DBM_EXTVERSION='"$(EXTVERSION)"'
 PG_CFLAGS   = -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 SHLIB_LINK  = $(DEP_LIBS)
 

@@ -17,6 +17,9 @@ extern Oid	bm_schema_oid(void);
 extern Oid	bm_type_oid(const char *name);
 extern Oid	bm_relation_oid(const char *name);
 
+/* Raises 55000 unless the installed extension's version is the library's (BM_EXTVERSION, from the Makefile). */
+extern void bm_check_extension_version(void);
+
 /*
  * OIDs of the labels of an enum type, in the order given; raises an error naming the missing label when
  * the SQL script and the library disagree.

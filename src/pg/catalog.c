@@ -1,14 +1,23 @@
 /*
  * catalog.c — look-ups of the extension's own catalog objects (schema, types, tables, enum labels) by
- * name in the fixed schema bounce_mgmt, independent of the caller's search_path.
+ * name in the fixed schema bounce_mgmt, independent of the caller's search_path; and the check that the
+ * installed extension's version is the library's.
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "bm_pg.h"
@@ -106,4 +115,51 @@ bm_class_from_oid(const bm_enum_cache *cache, Oid label)
 		if (cache->class_oid[i] == label)
 			return i;
 	return -1;
+}
+
+/*
+ * The library serves one version of the extension's SQL objects.  After a package upgrade and before
+ * ALTER EXTENSION bounce_mgmt UPDATE, the old objects would meet the new code half-way (missing tables,
+ * other columns): say so plainly instead.  Not checked while an extension script runs (an update calls
+ * functions while pg_extension still shows the old version).
+ */
+void
+bm_check_extension_version(void)
+{
+	Oid			extoid;
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	char	   *installed = NULL;
+
+	if (creating_extension)
+		return;
+	extoid = get_extension_oid("bounce_mgmt", true);
+	if (!OidIsValid(extoid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("extension \"bounce_mgmt\" is not installed in this database"),
+				 errhint("Run CREATE EXTENSION bounce_mgmt.")));
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(extoid));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		bool		isnull;
+		Datum		v = heap_getattr(tup, Anum_pg_extension_extversion, RelationGetDescr(rel), &isnull);
+
+		if (!isnull)
+			installed = text_to_cstring(DatumGetTextPP(v));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	if (installed == NULL || strcmp(installed, BM_EXTVERSION) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the bounce_mgmt library is version %s, but the extension in this database is version %s",
+						BM_EXTVERSION, installed ? installed : "(unknown)"),
+				 errdetail("The package was upgraded; the database's SQL objects were not."),
+				 errhint("Run ALTER EXTENSION bounce_mgmt UPDATE in every database that has the extension.")));
 }

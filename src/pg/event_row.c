@@ -200,6 +200,7 @@ bm_ingest_catalog_get(void)
 	}
 	catalog_stale = false;
 
+	bm_check_extension_version();
 	events_relid = bm_relation_oid("events");
 	settings_relid = bm_relation_oid("settings");
 	for (int i = 0; i < BM_EV_NCOLS; i++)

@@ -561,6 +561,7 @@ start_run(sync_run *r, const char *name, bool since_given, TimestampTz since_arg
 	Oid			t1 = TEXTOID;
 	MemoryContext old;
 
+	bm_check_extension_version();
 	bm_owner_enter(&scope, r->owner);
 	old = MemoryContextSwitchTo(r->run_cxt);
 	r->acc = bm_account_load(name);

@@ -54,8 +54,11 @@ while read -r version commit; do
 	psql -d "$db" -v fixtures="$repo/test/fixtures/providers" -f "$here/workload.sql" > "$out/workload-$version.out"
 	psql -d "$db" -f "$here/answers.sql" > "$out/answers-$version-before.out"
 
-	# the new library, then the update in a new session
+	# the new library; before the update, ingestion refuses to run with a clear error (55000), then the
+	# update in a new session
 	restore_current
+	refused=$(command psql -X -q -At -v VERBOSITY=sqlstate -d "$db" -c "SELECT inserted FROM bounce_mgmt.ingest('[]', 'sendgrid')" 2>&1 || true)
+	[ "$refused" = "ERROR:  55000" ] || { echo "upgrade test: ingest() with the $version SQL and the new library: '$refused', not 55000"; status=1; }
 	psql -d "$db" -c "ALTER EXTENSION bounce_mgmt UPDATE"
 	got=$(psql -At -d "$db" -c "SELECT extversion FROM pg_extension WHERE extname = 'bounce_mgmt'")
 	[ "$got" = "$current" ] || { echo "upgrade test: $version updated to $got, not $current"; status=1; }
