@@ -69,3 +69,32 @@ SELECT (SELECT hard_bounces FROM addresses WHERE email = 'old@mx.example') AS ol
 SELECT kind, level, scope, value, threshold, details - 'day' AS details FROM alerts ORDER BY alert_id;
 -- a second run raises nothing new (same crossings are on record)
 SELECT alerts, partitions_created, partitions_dropped FROM run_maintenance();
+
+-- a sender incident's period is a UTC day whatever the session's TimeZone (pg_regress runs in PST8PDT)
+SELECT kind, period_from = date_trunc('day', period_from, 'UTC') AS utc_midnight,
+       period_to - period_from AS length
+  FROM alerts WHERE kind = 'sender_incident';
+
+-- a step that fails is reported and the others still run (here: recording alerts fails)
+CREATE FUNCTION pg_temp.no_alerts() RETURNS trigger LANGUAGE plpgsql AS
+    $$ BEGIN RAISE EXCEPTION 'alerts table is read-only today'; END $$;
+CREATE TRIGGER no_alerts BEFORE INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION pg_temp.no_alerts();
+DELETE FROM alerts;
+SELECT escalated IS NOT NULL AS escalation_ran, partitions_created IS NOT NULL AS partitions_ran,
+       partitions_dropped IS NOT NULL AS retention_ran, alerts, failures
+  FROM run_maintenance();
+DROP TRIGGER no_alerts ON alerts;
+
+-- removals that failed 40 times: the backoff stays at a day (2^40 minutes would not fit an interval), and
+-- maintenance goes on
+INSERT INTO provider_accounts (name, provider, base_url) VALUES ('down', 'sendgrid', 'http://127.0.0.1:9');
+INSERT INTO provider_keys (account, api_key) VALUES ('down', 'SG.unused');
+INSERT INTO provider_removals (account, email, attempts) VALUES ('down', 'gone@example.com', 40);
+SET bounce_mgmt.http_retries = 0;
+SET client_min_messages = error;
+SELECT removals_done, failures FROM run_maintenance();
+RESET client_min_messages;
+SELECT attempts, next_attempt_at - now() BETWEEN interval '23 hours' AND interval '1 day' AS backoff_a_day,
+       last_error IS NOT NULL AS error_recorded
+  FROM provider_removals WHERE account = 'down';
+DELETE FROM provider_accounts WHERE name = 'down';

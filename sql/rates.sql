@@ -38,6 +38,9 @@ SELECT * FROM bounce_rates('1 day', '2026-10-03', '2026-10-06', 'domain') WHERE 
 -- per week and provider; the whole period as one month bucket
 SELECT * FROM bounce_rates('7 days', '2026-10-01', '2026-10-08', 'provider');
 SELECT * FROM bounce_rates('1 month', '2026-10-01', '2026-10-31');
+-- '30 days' is thirty days from the first day, not a calendar month (interval equality would say so)
+SELECT bucket_start, sent FROM bounce_rates('30 days', '2026-09-20', '2026-10-31');
+SELECT bucket_start, sent FROM bounce_rates('1 month', '2026-09-20', '2026-10-31');
 SELECT * FROM bounce_rate('2026-10-01', '2026-10-07 23:59');
 -- the SES suppression-list bounce was stored but not counted
 SELECT (SELECT count(*) FROM events WHERE rate_excluded) AS excluded_events,

@@ -73,13 +73,22 @@ BEGIN
               USING ERRCODE = 'invalid_parameter_value',
                     HINT = 'Pass one address, e.g. jane@example.com or "Jane <jane@example.com>".';
     END IF;
-    INSERT INTO @extschema@.suppressions AS s (email, domain, cause, opened_by, note)
-    VALUES (addr, split_part(addr, '@', 2), 'operator', current_user, why)
-    ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING
-    RETURNING s.suppression_id INTO id;
+    -- an open period is taken as it is; if one is lifted between the insert and the look-up (an unsuppress()
+    -- committing meanwhile), try again: the next insert then opens a new one
+    FOR attempt IN 1..3 LOOP
+        INSERT INTO @extschema@.suppressions AS s (email, domain, cause, opened_by, note)
+        VALUES (addr, split_part(addr, '@', 2), 'operator', current_user, why)
+        ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING
+        RETURNING s.suppression_id INTO id;
+        IF id IS NULL THEN
+            SELECT s.suppression_id INTO id FROM @extschema@.suppressions s
+             WHERE s.email = addr AND s.closed_at IS NULL;
+        END IF;
+        EXIT WHEN id IS NOT NULL;
+    END LOOP;
     IF id IS NULL THEN
-        SELECT s.suppression_id INTO id FROM @extschema@.suppressions s
-         WHERE s.email = addr AND s.closed_at IS NULL;
+        RAISE EXCEPTION 'could not suppress "%": its suppression kept being lifted concurrently', addr
+              USING ERRCODE = 'serialization_failure', HINT = 'Retry the call.';
     END IF;
     RETURN id;
 END

@@ -14,13 +14,14 @@ CREATE OR REPLACE VIEW @extschema@.escalating_reasons AS
 -- In C (src/pg/suppression_open.c): ingestion calls the same code without a function call.
 CREATE OR REPLACE FUNCTION @extschema@.open_suppressions(emails text[], causes @extschema@.suppression_cause[],
                                               reasons @extschema@.bounce_reason[], event_ids bigint[],
-                                              evidence_at timestamptz[])
+                                              evidence_at timestamptz[], rule_ids integer[] DEFAULT NULL,
+                                              notes text[] DEFAULT NULL)
     RETURNS integer
     AS 'MODULE_PATHNAME', 'bm_open_suppressions_sql'
     LANGUAGE C VOLATILE
     SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION @extschema@.open_suppressions(text[], @extschema@.suppression_cause[], @extschema@.bounce_reason[], bigint[], timestamptz[]) IS
-    'open suppressions for the addresses (arrays of equal length) unless already open or lifted after the evidence: what ingestion does (src/pg/suppression_open.c)';
+COMMENT ON FUNCTION @extschema@.open_suppressions(text[], @extschema@.suppression_cause[], @extschema@.bounce_reason[], bigint[], timestamptz[], integer[], text[]) IS
+    'open suppressions for the addresses (arrays of equal length) unless already open or lifted after the evidence: what ingestion and apply_escalation do (src/pg/suppression_open.c)';
 
 -- Applies the escalation rules to soft bounces since `since` (default: the longest rule window back from
 -- now) and opens the suppressions they call for.  reapply => true re-evaluates every retained event and
@@ -34,6 +35,13 @@ CREATE OR REPLACE FUNCTION @extschema@.apply_escalation(since timestamptz DEFAUL
     AS $$
 DECLARE
     start  timestamptz;
+    em     text[];
+    ca     @extschema@.suppression_cause[];
+    re     @extschema@.bounce_reason[];
+    ev     bigint[];
+    at     timestamptz[];
+    ru     integer[];
+    nt     text[];
 BEGIN
     IF reapply THEN
         start := '-infinity';
@@ -93,19 +101,24 @@ BEGIN
          WHERE reapply AND s.closed_at IS NULL AND s.cause IN ('repeated_soft', 'persistent_soft')
            AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.email = s.email)
         RETURNING 1
-    ), ins AS (
-        INSERT INTO @extschema@.suppressions AS s (email, domain, cause, reason, event_id, rule_id, opened_at,
-                                                   evidence_at, note)
-        SELECT DISTINCT ON (h.email) h.email, h.domain, h.cause, h.reason, h.event_id, h.rule_id, now(),
-               h.occurred_at,
+    ), pick AS (
+        -- per address the earliest rule hit
+        SELECT DISTINCT ON (h.email) h.email, h.cause, h.reason, h.event_id, h.rule_id, h.occurred_at,
                'escalated by rule ' || h.rule_id || ' at the bounce of '
-               || to_char(h.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"')
+               || to_char(h.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"') AS note
           FROM hits h
          ORDER BY h.email, h.occurred_at, h.rule_id
-        ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING
-        RETURNING 1
     )
-    SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM lift) INTO opened, lifted;
+    SELECT array_agg(p.email ORDER BY p.email), array_agg(p.cause ORDER BY p.email),
+           array_agg(p.reason ORDER BY p.email), array_agg(p.event_id ORDER BY p.email),
+           array_agg(p.occurred_at ORDER BY p.email), array_agg(p.rule_id ORDER BY p.email),
+           array_agg(p.note ORDER BY p.email), (SELECT count(*) FROM lift)
+      INTO em, ca, re, ev, at, ru, nt, lifted
+      FROM pick p;
+    -- opened as ingestion opens them: the open periods locked first, then inserted with a new snapshot,
+    -- so an unsuppress() running meanwhile is not undone by the evidence it lifted
+    opened := CASE WHEN em IS NULL THEN 0
+                   ELSE @extschema@.open_suppressions(em, ca, re, ev, at, ru, nt) END;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.apply_escalation(timestamptz, boolean) IS

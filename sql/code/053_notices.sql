@@ -82,6 +82,7 @@ CREATE OR REPLACE FUNCTION @extschema@.mark_notified(email text, channel text)
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
+#variable_conflict use_column
 DECLARE
     addr     text := @extschema@.normalize_email(email);
     cooldown interval := (SELECT s.notice_cooldown FROM @extschema@.settings s);
@@ -104,21 +105,16 @@ BEGIN
     END IF;
     SELECT * INTO sup FROM @extschema@.suppressions x WHERE x.email = addr AND x.closed_at IS NULL;
 
-    UPDATE @extschema@.notices o
+    -- one statement: two concurrent calls for an address without an open notice both land on one notice
+    INSERT INTO @extschema@.notices AS o (email, kind, reason, last_notified_at, notifications, channels,
+                                          cooldown_until, evidence_at)
+    VALUES (addr, @extschema@.notice_kind_for(sup.cause, a.last_class), coalesce(sup.reason, a.last_reason), now(),
+            1, ARRAY[channel], now() + cooldown, a.last_bounce_at)
+    ON CONFLICT (email) WHERE resolved_at IS NULL DO UPDATE
        SET last_notified_at = now(), notifications = o.notifications + 1,
            channels = CASE WHEN channel = ANY (o.channels) THEN o.channels ELSE o.channels || channel END,
            cooldown_until = now() + cooldown, evidence_at = a.last_bounce_at, notified_by = current_user
-     WHERE o.email = addr AND o.resolved_at IS NULL
     RETURNING o.notice_id INTO id;
-    IF id IS NULL THEN
-        INSERT INTO @extschema@.notices (email, kind, reason, last_notified_at, notifications, channels,
-                                         cooldown_until, evidence_at)
-        VALUES (addr,
-                @extschema@.notice_kind_for(sup.cause, a.last_class),
-                coalesce(sup.reason, a.last_reason), now(), 1, ARRAY[channel], now() + cooldown,
-                a.last_bounce_at)
-        RETURNING notice_id INTO id;
-    END IF;
     RETURN id;
 END
 $$;

@@ -66,7 +66,9 @@ DECLARE
     h0      timestamptz;
     h1      timestamptz;
     days    integer;
-    monthly boolean := bucket = interval '1 month';
+    -- '1 month' exactly: interval equality would also take '30 days' for a month
+    monthly boolean := extract(year FROM bucket) = 0 AND extract(month FROM bucket) = 1
+                       AND extract(day FROM bucket) = 0 AND extract(epoch FROM bucket) = 30 * 86400;
 BEGIN
     IF bucket IS NULL OR "from" IS NULL OR "to" IS NULL OR tz IS NULL THEN
         RAISE EXCEPTION 'bucket, from, to and tz must not be NULL' USING ERRCODE = 'null_value_not_allowed';

@@ -116,6 +116,10 @@ DECLARE
     a @extschema@.alerts;
     channel text := (SELECT s.notify_channel FROM @extschema@.settings s);
 BEGIN
+    -- two maintenance runs at once record an alert once: the check and the insert are serialized per
+    -- kind, scope and level (a transaction-level lock on just that key)
+    PERFORM pg_advisory_xact_lock(1651340154,
+                                  hashtext(kind::text || '/' || coalesce(scope, '') || '/' || level::text));
     IF EXISTS (SELECT 1 FROM @extschema@.alerts x
                 WHERE x.kind = raise_alert.kind AND x.scope = coalesce(raise_alert.scope, '')
                   AND x.level = raise_alert.level AND x.period_to > raise_alert.period_from) THEN
@@ -132,10 +136,14 @@ BEGIN
 END
 $$;
 
+-- The steps run in an order that holds locks as briefly as possible: the provider calls (HTTP) first,
+-- while nothing is locked yet; dropping expired partitions last, because it locks events exclusively until
+-- the transaction ends.  Each step is isolated: one that fails is reported (WARNING, and in failures) and
+-- the others still run; a cancel stops everything.
 CREATE OR REPLACE FUNCTION @extschema@.run_maintenance(
     OUT escalated integer, OUT escalations_lifted integer, OUT partitions_created integer,
     OUT partitions_dropped integer, OUT alerts integer, OUT removals_done integer, OUT duration interval,
-    OUT counters_folded bigint)
+    OUT counters_folded bigint, OUT failures text[])
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
@@ -146,67 +154,113 @@ DECLARE
     pfrom   timestamptz;
     hard_t  @extschema@.rate_thresholds;
     comp_t  @extschema@.rate_thresholds;
+    msg     text;
 BEGIN
     SELECT * INTO STRICT cfg FROM @extschema@.settings;
     SELECT * INTO STRICT hard_t FROM @extschema@.rate_thresholds WHERE metric = 'hard_bounce';
     SELECT * INTO STRICT comp_t FROM @extschema@.rate_thresholds WHERE metric = 'complaint';
     alerts := 0;
+    failures := '{}';
 
-    -- 0. the counter rows ingestion appended (the rates below read fewer rows)
-    counters_folded := @extschema@.compact_counters();
+    -- 1. removals from providers' lists that failed before (HTTP: before any lock is taken)
+    BEGIN
+        removals_done := @extschema@.retry_provider_removals();
+    EXCEPTION WHEN query_canceled THEN RAISE;
+    WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        failures := failures || ('provider removals: ' || msg);
+    END;
 
-    -- 1. soft-bounce escalation
-    SELECT e.opened, e.lifted INTO escalated, escalations_lifted FROM @extschema@.apply_escalation() e;
+    -- 2. the counter rows ingestion appended (the rates below read fewer rows)
+    BEGIN
+        counters_folded := @extschema@.compact_counters();
+    EXCEPTION WHEN query_canceled THEN RAISE;
+    WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        failures := failures || ('counters: ' || msg);
+    END;
 
-    -- 2. partitions ahead, 3. retention of raw events
-    partitions_created := @extschema@.create_partitions(cfg.partitions_ahead);
-    SELECT count(*) INTO partitions_dropped
-      FROM @extschema@.drop_event_partitions(now() - cfg.event_retention);
+    -- 3. soft-bounce escalation
+    BEGIN
+        SELECT e.opened, e.lifted INTO escalated, escalations_lifted FROM @extschema@.apply_escalation() e;
+    EXCEPTION WHEN query_canceled THEN RAISE;
+    WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        failures := failures || ('escalation: ' || msg);
+    END;
 
-    -- 4. threshold crossings over the alert window, overall and per provider
-    pfrom := now() - cfg.alert_window;
-    FOR r IN
-        SELECT NULL::text AS scope, b.* FROM @extschema@.bounce_rate(pfrom, now()) b
-        UNION ALL
-        SELECT 'provider ' || x.key, sum(x.sent)::bigint, sum(x.hard)::bigint, sum(x.complaints)::bigint,
-               sum(x.hard)::numeric / nullif(sum(x.sent), 0), sum(x.complaints)::numeric / nullif(sum(x.sent), 0),
-               NULL
-          -- one bucket spanning the whole window
-          FROM @extschema@.bounce_rates(((extract(epoch FROM cfg.alert_window) / 86400)::integer + 1) * interval '1 day',
-                                        pfrom, now(), 'provider') x
-         WHERE x.key IS NOT NULL AND x.key <> 'recorded'
-         GROUP BY x.key
-    LOOP
-        CONTINUE WHEN r.sent < cfg.alert_min_sent;
-        IF r.hard_rate >= hard_t.review THEN
-            alerts := alerts + @extschema@.raise_alert('hard_bounce_rate',
-                          CASE WHEN r.hard_rate >= hard_t.pause THEN 'pause' ELSE 'review' END::@extschema@.rate_verdict,
-                          r.scope, round(r.hard_rate, 6),
-                          CASE WHEN r.hard_rate >= hard_t.pause THEN hard_t.pause ELSE hard_t.review END,
-                          pfrom, now(), jsonb_build_object('sent', r.sent, 'hard', r.hard))::integer;
-        END IF;
-        IF r.complaint_rate >= comp_t.review THEN
-            alerts := alerts + @extschema@.raise_alert('complaint_rate',
-                          CASE WHEN r.complaint_rate >= comp_t.pause THEN 'pause' ELSE 'review' END::@extschema@.rate_verdict,
-                          r.scope, round(r.complaint_rate, 6),
-                          CASE WHEN r.complaint_rate >= comp_t.pause THEN comp_t.pause ELSE comp_t.review END,
-                          pfrom, now(), jsonb_build_object('sent', r.sent, 'complaints', r.complaints))::integer;
-        END IF;
-    END LOOP;
+    -- 4. partitions ahead
+    BEGIN
+        partitions_created := @extschema@.create_partitions(cfg.partitions_ahead);
+    EXCEPTION WHEN query_canceled THEN RAISE;
+    WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        failures := failures || ('partitions ahead: ' || msg);
+    END;
 
-    -- 5. sender incidents of the last two UTC days
-    FOR r IN SELECT * FROM @extschema@.sender_incidents(now() - interval '1 day', now()) LOOP
-        alerts := alerts + @extschema@.raise_alert('sender_incident', 'review', r.domain, r.share,
-                      cfg.incident_min_share, r.day::timestamptz, (r.day + 1)::timestamptz,
-                      jsonb_build_object('day', r.day, 'attempts', r.attempts, 'sender_side', r.sender_side,
-                                         'top_reason', r.top_reason))::integer;
-    END LOOP;
+    -- 5. threshold crossings over the alert window, overall and per provider; 6. sender incidents
+    BEGIN
+        pfrom := now() - cfg.alert_window;
+        FOR r IN
+            SELECT NULL::text AS scope, b.* FROM @extschema@.bounce_rate(pfrom, now()) b
+            UNION ALL
+            SELECT 'provider ' || x.key, sum(x.sent)::bigint, sum(x.hard)::bigint, sum(x.complaints)::bigint,
+                   sum(x.hard)::numeric / nullif(sum(x.sent), 0), sum(x.complaints)::numeric / nullif(sum(x.sent), 0),
+                   NULL
+              -- one bucket spanning the whole window
+              FROM @extschema@.bounce_rates(((extract(epoch FROM cfg.alert_window) / 86400)::integer + 1) * interval '1 day',
+                                            pfrom, now(), 'provider') x
+             WHERE x.key IS NOT NULL AND x.key <> 'recorded'
+             GROUP BY x.key
+        LOOP
+            CONTINUE WHEN r.sent < cfg.alert_min_sent;
+            IF r.hard_rate >= hard_t.review THEN
+                alerts := alerts + @extschema@.raise_alert('hard_bounce_rate',
+                              CASE WHEN r.hard_rate >= hard_t.pause THEN 'pause' ELSE 'review' END::@extschema@.rate_verdict,
+                              r.scope, round(r.hard_rate, 6),
+                              CASE WHEN r.hard_rate >= hard_t.pause THEN hard_t.pause ELSE hard_t.review END,
+                              pfrom, now(), jsonb_build_object('sent', r.sent, 'hard', r.hard))::integer;
+            END IF;
+            IF r.complaint_rate >= comp_t.review THEN
+                alerts := alerts + @extschema@.raise_alert('complaint_rate',
+                              CASE WHEN r.complaint_rate >= comp_t.pause THEN 'pause' ELSE 'review' END::@extschema@.rate_verdict,
+                              r.scope, round(r.complaint_rate, 6),
+                              CASE WHEN r.complaint_rate >= comp_t.pause THEN comp_t.pause ELSE comp_t.review END,
+                              pfrom, now(), jsonb_build_object('sent', r.sent, 'complaints', r.complaints))::integer;
+            END IF;
+        END LOOP;
 
-    -- 6. removals from providers' lists that failed before
-    removals_done := @extschema@.retry_provider_removals();
+        -- sender incidents of the last two UTC days (a day is a UTC day whatever the session's TimeZone)
+        FOR r IN SELECT * FROM @extschema@.sender_incidents(now() - interval '1 day', now()) LOOP
+            alerts := alerts + @extschema@.raise_alert('sender_incident', 'review', r.domain, r.share,
+                          cfg.incident_min_share, r.day::timestamp AT TIME ZONE 'UTC',
+                          (r.day + 1)::timestamp AT TIME ZONE 'UTC',
+                          jsonb_build_object('day', r.day, 'attempts', r.attempts, 'sender_side', r.sender_side,
+                                             'top_reason', r.top_reason))::integer;
+        END LOOP;
+    EXCEPTION WHEN query_canceled THEN RAISE;
+    WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        failures := failures || ('alerts: ' || msg);
+    END;
 
+    -- 7. retention of raw events, last: dropping a partition locks events until the transaction ends
+    BEGIN
+        SELECT count(*) INTO partitions_dropped
+          FROM @extschema@.drop_event_partitions(now() - cfg.event_retention);
+    EXCEPTION WHEN query_canceled THEN RAISE;
+    WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        failures := failures || ('retention: ' || msg);
+    END;
+
+    IF cardinality(failures) > 0 THEN
+        RAISE WARNING 'bounce_mgmt maintenance: % of its steps failed: %', cardinality(failures),
+              array_to_string(failures, '; ')
+              USING HINT = 'The other steps ran; see run_maintenance().failures.';
+    END IF;
     duration := clock_timestamp() - t0;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.run_maintenance() IS
-    'for pg_cron: apply escalation rules, create partitions ahead, drop raw events past settings.event_retention, record threshold crossings in alerts (WARNING + NOTIFY on settings.notify_channel), retry provider removals';
+    'for pg_cron: retry provider removals, fold counters, apply escalation rules, create partitions ahead, record threshold crossings in alerts (WARNING + NOTIFY on settings.notify_channel), drop raw events past settings.event_retention; a failed step is reported in failures and the others still run';

@@ -167,7 +167,8 @@ BEGIN
             GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
             UPDATE @extschema@.provider_removals
                SET attempts = attempts + 1, last_error = msg,
-                   next_attempt_at = now() + least(interval '1 day', interval '1 minute' * power(2, attempts))
+                   -- (2^attempts minutes would overflow an interval from 38 attempts on)
+                   next_attempt_at = now() + least(interval '1 day', interval '1 minute' * power(2, least(attempts, 11)))
              WHERE removal_id = r.removal_id;
             RAISE NOTICE 'bounce_mgmt: removing % from %''s list failed (will retry): %', r.email, r.account, msg;
         END;

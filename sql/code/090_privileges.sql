@@ -103,6 +103,8 @@ GRANT UPDATE (cleared_at) ON @extschema@.provider_listings TO bounce_mgmt_admin;
 GRANT EXECUTE ON FUNCTION
     @extschema@.suppress(text, text), @extschema@.unsuppress(text, text, boolean),
     @extschema@.apply_escalation(timestamptz, boolean), @extschema@.replay_errors(bigint[]),
+    @extschema@.open_suppressions(text[], @extschema@.suppression_cause[], @extschema@.bounce_reason[], bigint[],
+                                  timestamptz[], integer[], text[]),
     @extschema@.create_partition(timestamptz), @extschema@.create_partitions(integer)
     TO bounce_mgmt_admin;
 GRANT UPDATE ON @extschema@.ingest_errors TO bounce_mgmt_admin;

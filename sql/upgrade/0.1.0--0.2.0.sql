@@ -266,3 +266,7 @@ COMMENT ON COLUMN @extschema@.sync_runs.position IS
     'where the next page starts (SendGrid list and offset, Postmark todate and offset, Mailgun next URL); NULL once done';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.sync_runs', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.sync_runs_run_id_seq', '');
+
+-- open_suppressions() takes the escalation rule and note as well (apply_escalation() goes through it)
+DROP FUNCTION @extschema@.open_suppressions(text[], @extschema@.suppression_cause[], @extschema@.bounce_reason[],
+                                            bigint[], timestamptz[]);

@@ -532,7 +532,7 @@ bm_store_flush(bm_flush_rows *rows, bm_batch *batch, const bm_ingest_catalog *ca
 	bool		isnull;
 	int			rc;
 	EphemeralNamedRelation enr;
-	Datum		sup[5];
+	Datum		sup[SUPPRESSION_ARGS];
 	bool		sup_null;
 	Datum		notice[2];
 	bool		notice_null;
@@ -616,7 +616,12 @@ bm_store_flush(bm_flush_rows *rows, bm_batch *batch, const bm_ingest_catalog *ca
 	/* statements 2 and 3: suppressions for new hard bounces and complaints (statements of their own: the
 	 * insert's snapshot must see an unsuppress() its lock waited for) */
 	if (!sup_null)
-		(void) bm_open_suppressions(sup, true);
+	{
+		static const char sup_nulls[SUPPRESSION_ARGS] = {' ', ' ', ' ', ' ', ' ', 'n', 'n'};
+
+		sup[5] = sup[6] = (Datum) 0;
+		(void) bm_open_suppressions(sup, sup_nulls, true);
+	}
 	/* statement 4: notices answered by a delivery */
 	if (!notice_null)
 	{
