@@ -83,6 +83,8 @@ if [ ! -f "$data/PG_VERSION" ]; then
 	EOF
 fi
 is_root && chown -R postgres: "$data" "$SB"
+# the socket directory: trust authentication, so only its owner (and root) may reach the server
+chmod 700 "$SB"
 if ! run_as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
 	run_as_owner "$bin/pg_ctl" -D "$data" -l "$log" -w start >/dev/null || { tail -20 "$log"; exit 1; }
 fi
