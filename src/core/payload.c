@@ -12,7 +12,7 @@
  *                               percent-decoded and parsed as JSON; error offsets still point into the
  *                               original body, raw slices into the decoded JSON.
  * A UTF-8 byte order mark and JSON white space around the value are ignored.  json-c parses, one array
- * element (or the object) at a time: see providers/json.c for what it accepts beyond RFC 8259 and how
+ * element (or the object) at a time: see json/json.c for what it accepts beyond RFC 8259 and how
  * integers beyond 64 bits keep their text; an element where that cannot be done is rejected ("integer
  * outside the 64-bit range"), never used with a changed value.
  *
@@ -44,7 +44,7 @@
 
 #include "form.h"
 #include "providers/adapter.h"
-#include "providers/json.h"
+#include "json/json.h"
 
 #define BM_DEFAULT_MAX_DEPTH 64
 

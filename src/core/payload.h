@@ -1,6 +1,6 @@
 /*
  * payload.h — turn a provider's webhook / API JSON payload into normalized bm_events.  Pure C on json-c
- * (providers/json.c wraps it; no PostgreSQL headers).  Every parsed node and scratch buffer is owned by
+ * (json/json.c wraps it; no PostgreSQL headers).  Every parsed node and scratch buffer is owned by
  * a bm_parser, so a caller that longjmps out of a sink callback (PostgreSQL's ereport)
  * loses nothing: it calls bm_parser_destroy() from its cleanup path and everything is freed.
  */

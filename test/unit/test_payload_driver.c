@@ -127,7 +127,7 @@ TEST(driver_syntax_errors_have_exact_offsets)
 
 /*
  * What json-c 0.16 accepts beyond RFC 8259 even in strict mode, and the driver therefore accepts (see
- * providers/json.c): NaN / Infinity / -Infinity, "1.", leading zeros in "00" and after '-', raw control
+ * json/json.c): NaN / Infinity / -Infinity, "1.", leading zeros in "00" and after '-', raw control
  * characters in strings, lone surrogates in \u escapes (U+FFFD).  Harmless for events; jsonb refuses
  * some of these raw texts, and the storage layer quarantines such elements.
  */

@@ -28,7 +28,7 @@
 
 #include "address.h"
 #include "event.h"
-#include "json.h"
+#include "json/json.h"
 #include "payload.h"
 #include "smtp_status.h"
 #include "timefmt.h"

@@ -1,7 +1,8 @@
 /*
- * json.h — the JSON layer of the payload driver and the provider adapters (private to src/core): json-c
+ * json.h — the core's one JSON layer (private to src/core), used by the payload driver and the provider
+ * adapters, the webhook signature code (sig/) and the API page reader (api_page.c): json-c
  * parses one value at a time (a reusable tokener, strict mode), and the json-c tree is flattened into an
- * array of bj_nodes the adapters walk and look up.  Strings point into the json-c objects (no copy),
+ * array of bj_nodes the callers walk and look up.  Strings point into the json-c objects (no copy),
  * numbers are kept as their exact text, and every json-c object, the tokener and all memory are owned
  * by a bj_doc, reused between values and freed by bj_doc_reset / bj_doc_free.
  */

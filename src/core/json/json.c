@@ -30,7 +30,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
-#include <json.h>
+#include <json-c/json.h>
 
 #define BJ_CHUNK_MIN	(16 * 1024)
 #define BJ_KEEP_NODES	(64 * 1024)	/* bj_doc_trim keeps at most this many nodes ... */
