@@ -35,6 +35,8 @@
 #define BJ_CHUNK_MIN	(16 * 1024)
 #define BJ_KEEP_NODES	(64 * 1024)	/* bj_doc_trim keeps at most this many nodes ... */
 #define BJ_KEEP_BYTES	(1024 * 1024)	/* ... and this much number text */
+#define BJ_SLICE		(1024 * 1024)	/* bytes handed to json-c per call (values longer than a slice are
+										 * read in several, so a size limit stops json-c on time) */
 
 struct bj_chunk
 {
@@ -548,23 +550,27 @@ c_locale(void)
 }
 
 /*
- * Runs the tokener over text[start..len) (in pieces of at most INT_MAX bytes: json-c takes an int
- * length), then, when the value may go on at the end of the input (a number), over a NUL that ends it.
- * *stop is where json-c stopped: after success just past the value and the white space after it, on an
- * error where json-c saw it (len when the input ended too early).
+ * Runs the tokener over text[start..len) in slices (json-c takes an int length; a slice never takes it past
+ * max bytes of the value, max 0 meaning no limit), then, when the value may go on at the end of the input
+ * (a number), over a NUL that ends it.  *stop is where json-c stopped: after success just past the value
+ * and the white space after it, on an error where json-c saw it (len when the input ended too early).
+ * *too_big: json-c read max bytes and wanted more.
  */
 static json_object *
-run_tokener(json_tokener *tok, const char *text, size_t start, size_t len, size_t *stop,
-			enum json_tokener_error *je)
+run_tokener(json_tokener *tok, const char *text, size_t start, size_t len, size_t max, size_t *stop,
+			enum json_tokener_error *je, bool *too_big)
 {
 	size_t		off = start;
+	size_t		end = (max > 0 && max < len - start) ? start + max : len;
 	json_object *jo;
 	locale_t	c = c_locale();
 	locale_t	old = c ? uselocale(c) : (locale_t) 0;	/* put back below: nothing in between jumps */
 
+	*too_big = false;
 	for (;;)
 	{
-		int			n = (len - off > INT_MAX) ? INT_MAX : (int) (len - off);
+		size_t		want = end - off;
+		int			n = (want > BJ_SLICE) ? BJ_SLICE : (int) want;
 		size_t		used;
 
 		jo = json_tokener_parse_ex(tok, text + off, n);
@@ -573,6 +579,11 @@ run_tokener(json_tokener *tok, const char *text, size_t start, size_t len, size_
 		off += used;
 		if (*je != json_tokener_continue || used == 0)
 			break;				/* (json-c always takes a whole piece before asking for more) */
+		if (off >= end && end < len)
+		{
+			*too_big = true;	/* the value goes on past the limit: stop reading it */
+			break;
+		}
 		if (off >= len)
 		{
 			jo = json_tokener_parse_ex(tok, "", 1);
@@ -583,7 +594,7 @@ run_tokener(json_tokener *tok, const char *text, size_t start, size_t len, size_
 	}
 	if (old)
 		uselocale(old);
-	if (*je != json_tokener_success && jo != NULL)
+	if ((*je != json_tokener_success || *too_big) && jo != NULL)
 	{
 		json_object_put(jo);
 		jo = NULL;
@@ -840,6 +851,7 @@ bj_parse(bj_doc *d, const char *text, size_t len, size_t *pos_io, int max_depth,
 	size_t		bad;
 	json_object *jo;
 	enum json_tokener_error je;
+	bool		too_big;
 	bool		too_deep = false;
 	bool		clamped = false;
 	size_t		members = 0;
@@ -852,7 +864,14 @@ bj_parse(bj_doc *d, const char *text, size_t len, size_t *pos_io, int max_depth,
 		FAIL(len, "unexpected end of input");
 	if (!tokener_ready(d, (int) limit + 1))
 		return BJ_NO_MEMORY;
-	jo = run_tokener(d->tok, text, start, len, &end, &je);
+	jo = run_tokener(d->tok, text, start, len, d->max_value_bytes, &end, &je, &too_big);
+	if (too_big)
+	{
+		json_tokener_reset(d->tok);	/* drops the part of the value json-c built */
+		err->offset = start;
+		err->message = "value too large";
+		return BJ_TOO_BIG;
+	}
 	if (je != json_tokener_success)
 		return tokener_error(text, start, len, end, je, limit, err);
 	if (!keep_root(d, jo))

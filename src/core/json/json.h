@@ -68,6 +68,7 @@ typedef struct bj_doc
 	struct json_tokener *tok;	/* reused between values; recreated when the depth limit changes */
 	int			tok_depth;
 	bool		beyond;			/* some node has BJ_F_BEYOND (since the last reset) */
+	size_t		max_value_bytes;	/* bj_parse refuses a value longer than this (BJ_TOO_BIG); 0: no limit */
 } bj_doc;
 
 typedef enum bj_status
@@ -77,6 +78,7 @@ typedef enum bj_status
 	BJ_TOO_DEEP,
 	BJ_RANGE,					/* valid JSON, parsed, but an integer lies outside the 64-bit range: json-c
 								 * would have changed its value, so the value must not be used as is */
+	BJ_TOO_BIG,					/* the value goes on beyond d->max_value_bytes: json-c stopped there */
 	BJ_NO_MEMORY
 } bj_status;
 
@@ -101,7 +103,9 @@ void		bj_doc_trim(bj_doc *d);
  * Parses one JSON value of text[*pos..len), after optional white space, and appends it to d.  On
  * success *root is its node and *pos the offset just past it (what follows is not looked at beyond the
  * white space after the value).  Nesting deeper than max_depth containers is BJ_TOO_DEEP at the
- * offending bracket.  BJ_RANGE: the value was parsed (*root, *pos and err are set) but holds an integer
+ * offending bracket.  A value longer than d->max_value_bytes is BJ_TOO_BIG, err->offset where it starts:
+ * json-c is fed the text in slices and stops as soon as it has read that many bytes without reaching the
+ * value's end, so memory stays bounded by the limit, not by the value.  BJ_RANGE: the value was parsed (*root, *pos and err are set) but holds an integer
  * beyond 64 bits.  Iterative: the C stack does not grow with the input's nesting.  Node pointers are
  * invalidated by a later bj_parse on d.
  */

@@ -447,7 +447,8 @@ bm_parse_nested(bm_ctx *c, bm_str text, const char *field, bm_payload_status *st
 		je.message = "unexpected data after the JSON value";
 	}
 	bm_sb_reset(&c->msg);
-	bm_sb_addz(&c->msg, js == BJ_TOO_DEEP ? "nested JSON too deep at byte " : "nested JSON invalid at byte ");
+	bm_sb_addz(&c->msg, js == BJ_TOO_DEEP ? "nested JSON too deep at byte " :
+			   js == BJ_TOO_BIG ? "nested JSON too large at byte " : "nested JSON invalid at byte ");
 	bm_sb_add_i64(&c->msg, (int64_t) je.offset);
 	bm_sb_addz(&c->msg, ": ");
 	bm_sb_addz(&c->msg, je.message);
