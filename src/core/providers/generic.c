@@ -21,7 +21,6 @@
  */
 #include "adapter.h"
 
-#include <stdio.h>
 
 static bool
 generic_event_type(bm_str name, bm_event_type *out)
@@ -56,7 +55,6 @@ generic_element(bm_ctx *c, bj_ref o)
 	bm_event	ev;
 	bm_event_type type;
 	int64_t		v;
-	char		status_text[BM_STATUS_TEXT_MAX];
 
 	if (event_node == 0)
 	{
@@ -141,33 +139,14 @@ generic_element(bm_ctx *c, bj_ref o)
 	}
 	else
 	{
-		uint64_t	h = BM_FNV_INIT;
+		char		at[24];
+		char		code[24];
+		char		status_text[BM_STATUS_TEXT_MAX];
 		size_t		sl = ev.status ? bm_status_format(ev.status, status_text) : 0;
-		char		num[24];
-		int			n;
 
-		/* email|occurred_at|event|reply_code|status|diagnostic */
-		h = bm_fnv1a(h, ev.email.ptr, ev.email.len);
-		h = bm_fnv1a(h, "|", 1);
-		n = snprintf(num, sizeof(num), "%lld", (long long) ev.occurred_at);
-		h = bm_fnv1a(h, num, (size_t) n);
-		h = bm_fnv1a(h, "|", 1);
-		h = bm_fnv1a(h, event.ptr, event.len);
-		h = bm_fnv1a(h, "|", 1);
-		if (ev.reply_code)
-		{
-			n = snprintf(num, sizeof(num), "%d", ev.reply_code);
-			h = bm_fnv1a(h, num, (size_t) n);
-		}
-		h = bm_fnv1a(h, "|", 1);
-		h = bm_fnv1a(h, status_text, sl);
-		h = bm_fnv1a(h, "|", 1);
-		if (ev.diagnostic.ptr)
-			h = bm_fnv1a(h, ev.diagnostic.ptr, ev.diagnostic.len);
-		bm_sb_reset(&c->id);
-		bm_sb_addz(&c->id, "gen:");
-		bm_sb_add_hex64(&c->id, h);
-		ev.provider_event_id = bm_sb_str(&c->id);
+		ev.provider_event_id = bm_hashed_id(c, "gen:", (bm_str[]) {ev.email, bm_i64_str(at, ev.occurred_at),
+			event, ev.reply_code ? bm_i64_str(code, ev.reply_code) : BM_STR_NULL, {status_text, sl},
+			ev.diagnostic}, 6);
 		ev.flags |= BM_EVF_DERIVED_ID;
 	}
 	bm_emit(c, &ev);

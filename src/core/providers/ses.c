@@ -219,36 +219,21 @@ ses_describe(bm_ctx *c, bj_ref n, ses_event *e)
 	return true;
 }
 
+/* feedbackId:email for bounces and complaints; else messageId:kind:email (deliveries "delivery", delays
+ * with the delay's timestamp after it), DERIVED_ID. */
 static void
 ses_event_id(bm_ctx *c, const ses_event *e, bm_event *ev)
 {
-	bm_sb_reset(&c->id);
 	if ((e->type == BM_ET_BOUNCE || bm_str_eq(e->kind, "Complaint")) && e->feedback_id.ptr)
 	{
-		bm_sb_add_str(&c->id, e->feedback_id);
-		bm_sb_add(&c->id, ":", 1);
-		bm_sb_add_str(&c->id, ev->email);
+		ev->provider_event_id = bm_joined_id(c, "", (bm_str[]) {e->feedback_id, ev->email}, 2);
+		return;
 	}
-	else
-	{
-		bm_sb_add_str(&c->id, e->message_id.ptr ? e->message_id : bm_str_lit("no-message-id"));
-		if (e->type == BM_ET_DELIVERED)
-			bm_sb_addz(&c->id, ":delivery:");
-		else
-		{
-			bm_sb_add(&c->id, ":", 1);
-			bm_sb_add_str(&c->id, e->kind);
-			bm_sb_add(&c->id, ":", 1);
-		}
-		bm_sb_add_str(&c->id, ev->email);
-		if (e->type == BM_ET_DEFERRED)
-		{
-			bm_sb_add(&c->id, ":", 1);
-			bm_sb_add_str(&c->id, e->delay_ts);
-		}
-		ev->flags |= BM_EVF_DERIVED_ID;
-	}
-	ev->provider_event_id = bm_sb_str(&c->id);
+	ev->provider_event_id = bm_joined_id(c, "", (bm_str[]) {
+		e->message_id.ptr ? e->message_id : bm_str_lit("no-message-id"),
+		e->type == BM_ET_DELIVERED ? bm_str_lit("delivery") : e->kind, ev->email, e->delay_ts},
+										 e->type == BM_ET_DEFERRED ? 4 : 3);
+	ev->flags |= BM_EVF_DERIVED_ID;
 }
 
 static bm_payload_status
