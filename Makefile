@@ -162,4 +162,14 @@ email-accuracy: build/email/email_accuracy
 
 email-bench: build/email/email_bench
 
-.PHONY: email-accuracy email-bench
+# make text-accuracy    bm_classify and bm_reply_parse on the Sisimai corpus's diagnostics, no server (the
+#                       gate is test/accuracy/run.sh, through SQL); disagreements in build/accuracy/
+build/accuracy/text_accuracy: test/accuracy/text_accuracy.c $(CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(UNIT_CC) $(UNIT_CFLAGS) $< $(CORE_OBJS) -o $@ $(DEP_LIBS)
+
+text-accuracy: build/accuracy/text_accuracy
+	build/accuracy/text_accuracy test/fixtures/sisimai/expected.tsv build/accuracy/text_disagreements.tsv \
+		test/accuracy/disputes.tsv
+
+.PHONY: email-accuracy email-bench text-accuracy

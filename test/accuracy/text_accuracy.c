@@ -1,6 +1,11 @@
 /*
- * corpus_check.c — dev tool: bm_classify / bm_reply_parse over the Sisimai corpus: hard/soft, reason and parser
- * agreement, per-reason confusion, disagreements TSV.  Usage: expected.tsv out.tsv [disputes.tsv] [--bench N]
+ * text_accuracy.c — the classifier and the reply parser on the Sisimai corpus without a server (make
+ * text-accuracy; a second): hard/soft and reason agreement of bm_classify, agreement of bm_reply_parse with
+ * the reference reply code and status, a per-reason confusion table, and the disagreements (TSV, into
+ * build/accuracy/).  test/accuracy/run.sh is the gate (classify() through SQL, operator rules included);
+ * this is the quick look while changing the core, and the only report of the parser's own agreement.
+ * Usage: text_accuracy expected.tsv out.tsv [disputes.tsv] [--bench N]  (--bench: N rounds of
+ * classification over the corpus, timed).
  */
 #include <stdio.h>
 #include <stdlib.h>
