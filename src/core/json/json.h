@@ -105,9 +105,9 @@ void		bj_doc_trim(bj_doc *d);
  * white space after the value).  Nesting deeper than max_depth containers is BJ_TOO_DEEP at the
  * offending bracket.  A value longer than d->max_value_bytes is BJ_TOO_BIG, err->offset where it starts:
  * json-c is fed the text in slices and stops as soon as it has read that many bytes without reaching the
- * value's end, so memory stays bounded by the limit, not by the value.  BJ_RANGE: the value was parsed (*root, *pos and err are set) but holds an integer
- * beyond 64 bits.  Iterative: the C stack does not grow with the input's nesting.  Node pointers are
- * invalidated by a later bj_parse on d.
+ * value's end, so memory stays bounded by the limit, not by the value.  BJ_RANGE: the value was parsed
+ * (*root, *pos and err are set) but holds an integer beyond 64 bits.  Iterative: the C stack does not
+ * grow with the input's nesting.  Node pointers are invalidated by a later bj_parse on d.
  */
 bj_status	bj_parse(bj_doc *d, const char *text, size_t len, size_t *pos, int max_depth, bj_ref *root,
 					 bj_error *err);
