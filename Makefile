@@ -41,7 +41,7 @@ DATA         = $(FROZEN_SQL)
 
 REGRESS      = $(shell cat test/regress_schedule)
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
-ISOLATION      = ingest_concurrent ingest_no_wait unsuppress_race notices_race
+ISOLATION      = ingest_concurrent ingest_no_wait unsuppress_race notices_race classify_rules_cache
 ISOLATION_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
 PKG_CONFIG ?= pkg-config
@@ -73,6 +73,7 @@ CPPFLAGS = -Isrc/core $(DEP_CFLAGS)
 endif
 
 -include $(wildcard $(OBJS:.o=.d))
+
 $(foreach o,$(OBJS),$(eval $(o:.o=.bc): $(o)))
 
 $(INSTALL_SQL): $(SCHEMA_SRCS) $(CODE_SRCS) $(EXTENSION).control
@@ -155,4 +156,14 @@ email-accuracy: build/email/email_accuracy
 
 email-bench: build/email/email_bench
 
-.PHONY: email-accuracy email-bench
+# make text-accuracy    bm_classify and bm_reply_parse on the Sisimai corpus's diagnostics, no server (the
+#                       gate is test/accuracy/run.sh, through SQL); disagreements in build/accuracy/
+build/accuracy/text_accuracy: test/accuracy/text_accuracy.c $(CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(UNIT_CC) $(UNIT_CFLAGS) $< $(CORE_OBJS) -o $@ $(DEP_LIBS)
+
+text-accuracy: build/accuracy/text_accuracy
+	build/accuracy/text_accuracy test/fixtures/sisimai/expected.tsv build/accuracy/text_disagreements.tsv \
+		test/accuracy/disputes.tsv
+
+.PHONY: email-accuracy email-bench text-accuracy

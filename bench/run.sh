@@ -1,13 +1,26 @@
 #!/usr/bin/env bash
-# run.sh — run benchmarks in a throwaway cluster: bench/run.sh [name ...]  (default: classify).
-#   SQL benchmarks (bench/<name>.sql): classify, ingest, lifecycle, big_payload
-#   scripted ones (bench/<name>.sh): writepath (issue 9's figures), sync, email
+# run.sh — run benchmarks in a throwaway cluster: bench/run.sh <name...>; without a name it lists them
+# and runs nothing (they take minutes each).  bench/<name>.sh when there is one (writepath, sync, email:
+# they start what they need), else bench/<name>.sql.
 # Builds and installs the extension first (as scripts/demo.sh does).  Results go to stdout and
 # bench/out/<name>.txt.  Benchmarks are measurements, not tests: they never fail on a slow machine.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(classify)
+if [ ${#names[@]} -eq 0 ]; then
+	echo "usage: bench/run.sh <name...>    each runs in a throwaway cluster:"
+	for f in "$REPO_ROOT"/bench/*.sql; do
+		n=$(basename "$f" .sql)
+		case "$n" in sync|writepath_setup) continue ;; esac	# parts of bench/sync.sh, bench/writepath.sh
+		printf '  %-12s %s\n' "$n" "$(sed -n '1s/^-- [^ ]* — //p' "$f")"
+	done
+	for f in "$REPO_ROOT"/bench/*.sh; do
+		n=$(basename "$f" .sh)
+		case "$n" in run|writepath_run) continue ;; esac
+		printf '  %-12s %s\n' "$n" "$(sed -n '2s/^# [^ ]* — //p' "$f")"
+	done
+	exit 0
+fi
 ensure_deps
 build_and_install
 mkdir -p "$REPO_ROOT/bench/out"

@@ -1,6 +1,6 @@
 /*
  * payload.h — turn a provider's webhook / API JSON payload into normalized bm_events.  Pure C on json-c
- * (providers/json.c wraps it; no PostgreSQL headers).  Every parsed node and scratch buffer is owned by
+ * (json/json.c wraps it; no PostgreSQL headers).  Every parsed node and scratch buffer is owned by
  * a bm_parser, so a caller that longjmps out of a sink callback (PostgreSQL's ereport)
  * loses nothing: it calls bm_parser_destroy() from its cleanup path and everything is freed.
  */
@@ -49,13 +49,15 @@ typedef enum bm_payload_status
 	BM_PAYLOAD_TOO_DEEP,		/* nesting deeper than opts->max_depth: err->offset */
 	BM_PAYLOAD_SHAPE,			/* valid JSON, but not the shape the provider sends: err->field */
 	BM_PAYLOAD_UNDETECTED,		/* provider AUTO and no provider recognizes the payload */
-	BM_PAYLOAD_NO_MEMORY
+	BM_PAYLOAD_NO_MEMORY,
+	BM_PAYLOAD_TOO_BIG			/* one element (the top-level object, or one element of a top-level array)
+								 * is longer than opts->max_element_bytes: err->offset is where it starts */
 } bm_payload_status;
 
 typedef struct bm_payload_error
 {
 	bm_payload_status status;
-	size_t		offset;			/* byte offset of a syntax/depth error in the payload */
+	size_t		offset;			/* byte offset of a syntax/depth error, or of the element too big */
 	bm_provider provider;		/* the provider whose shape was expected (BM_PROVIDER_AUTO if none) */
 	char		field[128];		/* JSON path of the offending field ("$", "$.items", "$[3].Message") */
 	char		message[256];	/* a sentence for the user */
@@ -66,7 +68,13 @@ typedef struct bm_payload_opts
 	bm_provider provider;		/* BM_PROVIDER_AUTO: detect from the payload */
 	int			max_depth;		/* JSON nesting limit (0 = default 64) */
 	bool		keep_raw;		/* fill bm_event.raw / bm_reject.raw (rejects always get raw) */
+	size_t		max_element_bytes;	/* longest element parsed (0 = BM_PAYLOAD_DEFAULT_MAX_ELEMENT): the
+									 * top-level object, one element of a top-level array, or a Mandrill
+									 * form field's JSON; json-c's tree of an element takes about 12
+									 * times its size, so this bounds a call's memory */
 } bm_payload_opts;
+
+#define BM_PAYLOAD_DEFAULT_MAX_ELEMENT ((size_t) 32 * 1024 * 1024)
 
 /* The kinds of JSON value bm_payload_walk() reports. */
 typedef enum bm_json_kind
@@ -105,7 +113,8 @@ void		bm_parser_destroy(bm_parser *parser);	/* frees everything still held; NULL
 
 /*
  * Parses one payload and calls the sink for every event, rejected element and note, in payload order.
- * Top-level arrays are read element by element (memory bounded by the largest element, not the payload).
+ * Top-level arrays are read element by element (memory bounded by the largest element, not the payload),
+ * and no element is read past opts->max_element_bytes (BM_PAYLOAD_TOO_BIG).
  * Returns BM_PAYLOAD_OK, or fills *err; events already passed to the sink before an error stay passed
  * (callers that need all-or-nothing discard them).  *detected receives the provider used.
  * A parser can be reused for several payloads, one at a time.

@@ -109,156 +109,180 @@ goto_fail(const bm_pm_storage *st, int s, int c)
 	}
 }
 
-bool
-bm_pm_build(bm_pm *pm, const bm_pm_storage *st, const char *const *texts, const uint8_t *rank,
-			const uint32_t *mask, int n)
+/* The state of one bm_pm_build, shared by its phases (each a function below, in order). */
+typedef struct pm_builder
+{
+	const bm_pm_storage *st;
+	const char *const *texts;
+	const uint8_t *rank;
+	const uint32_t *mask;
+	int			n;				/* phrases */
+	int			cap;			/* states the storage holds */
+	uint8_t		sym_class[256]; /* symbol -> class, 0 for symbols no phrase uses */
+	int			nclasses;
+	int			shift;			/* log2 of the dense row width */
+	int			max_len;		/* longest phrase, in symbols */
+	uint8_t		sp;				/* class of white space, 0 when no phrase has a space */
+	int			nstates;
+	int			nlinks;			/* trie links in use */
+	int			ndense;			/* states with complete DFA rows */
+	uint32_t	nedges;			/* child edges in the breadth-first edge arrays */
+	int32_t    *first_child;	/* trie being built: first link of a state, -1 (tmp_a until phase 4) */
+	int32_t    *order;			/* breadth-first position -> trie id (tmp_b until phase 7) */
+	uint8_t		syms[1024];		/* one phrase's symbols */
+} pm_builder;
+
+/*
+ * 1. Symbol classes: one per distinct symbol used by any phrase, 0 for everything else.  The symbols most
+ * frequent in diagnostics get the lowest classes, so that the dense entries a scan mostly reads share the
+ * first cache line of each row.
+ */
+static bool
+assign_classes(pm_builder *b)
 {
 	/* English letter frequency, then the punctuation and digits of SMTP replies */
 	static const char frequent[] = " etaoinsrhldcumfpgwybvkxjqz.:-0123456789";
-	uint8_t		sym_class[256];
 	bool		used[256];
-	uint8_t		syms[1024];
-	int			nclasses = 1;
-	int			shift = 0;
-	int			nstates = 1;
-	int			nlinks = 0;
-	int			max_len = 0;
-	int			ndense;
-	int			cap = st->state_cap;
-	int			head,
-				tail;
-	int			next_id;
-	uint32_t	e_out;
-	uint8_t		sp;
-	int32_t    *first_child = st->tmp_a;	/* trie being built: first link of a state, -1 */
-	int32_t    *order = st->tmp_b;		/* breadth-first position -> trie id */
 
-	memset(pm, 0, sizeof(*pm));
-	if (cap < 1 || cap > 65535 || n < 0 || n > 32767 || st->dense_cap < 256)
-		return false;
-
-	/*
-	 * 1. symbol classes: one per distinct symbol used by any phrase, 0 for everything else.  The symbols
-	 * most frequent in diagnostics get the lowest classes, so that the dense entries a scan mostly reads
-	 * share the first cache line of each row.
-	 */
-	memset(sym_class, 0, sizeof(sym_class));
+	memset(b->sym_class, 0, sizeof(b->sym_class));
 	memset(used, 0, sizeof(used));
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < b->n; i++)
 	{
-		int			k = phrase_symbols(texts[i], syms, (int) sizeof(syms));
+		int			k = phrase_symbols(b->texts[i], b->syms, (int) sizeof(b->syms));
 
 		if (k < 0)
 			return false;
-		if (k > max_len)
-			max_len = k;
+		if (k > b->max_len)
+			b->max_len = k;
 		for (int j = 0; j < k; j++)
-			used[syms[j]] = true;
+			used[b->syms[j]] = true;
 	}
 	for (const char *f = frequent; *f; f++)
-		if (used[(uint8_t) *f] && sym_class[(uint8_t) *f] == 0)
-			sym_class[(uint8_t) *f] = (uint8_t) nclasses++;
-	for (int b = 0; b < 256; b++)
-		if (used[b] && sym_class[b] == 0)
+		if (used[(uint8_t) *f] && b->sym_class[(uint8_t) *f] == 0)
+			b->sym_class[(uint8_t) *f] = (uint8_t) b->nclasses++;
+	for (int c = 0; c < 256; c++)
+		if (used[c] && b->sym_class[c] == 0)
 		{
-			if (nclasses >= 255)
+			if (b->nclasses >= 255)
 				return false;
-			sym_class[b] = (uint8_t) nclasses++;
+			b->sym_class[c] = (uint8_t) b->nclasses++;
 		}
-	while ((1 << shift) < nclasses)
-		shift++;
-	sp = sym_class[' '];
+	while ((1 << b->shift) < b->nclasses)
+		b->shift++;
+	b->sp = b->sym_class[' '];
+	return true;
+}
 
-	/* 2. the trie, children as linked lists (trie ids in insertion order) */
-	first_child[0] = -1;
+/* 2. The trie, children as linked lists (trie ids in insertion order), with each phrase's output. */
+static bool
+build_trie(pm_builder *b)
+{
+	const bm_pm_storage *st = b->st;
+
+	b->first_child[0] = -1;
 	st->best[0] = -1;
 	st->mask[0] = 0;
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < b->n; i++)
 	{
-		int			k = phrase_symbols(texts[i], syms, (int) sizeof(syms));
+		int			k = phrase_symbols(b->texts[i], b->syms, (int) sizeof(b->syms));
 		int			s = 0;
 
 		for (int j = 0; j < k; j++)
 		{
-			int			c = sym_class[syms[j]];
+			int			c = b->sym_class[b->syms[j]];
 			int			e;
 
-			for (e = first_child[s]; e >= 0; e = st->tmp_link[e])
+			for (e = b->first_child[s]; e >= 0; e = st->tmp_link[e])
 				if (st->tmp_link_class[e] == c)
 					break;
 			if (e < 0)
 			{
-				if (nstates >= cap || nlinks >= 2 * cap)
+				if (b->nstates >= b->cap || b->nlinks >= 2 * b->cap)
 					return false;
-				first_child[nstates] = -1;
-				st->best[nstates] = -1;
-				st->mask[nstates] = 0;
-				e = nlinks++;
+				b->first_child[b->nstates] = -1;
+				st->best[b->nstates] = -1;
+				st->mask[b->nstates] = 0;
+				e = b->nlinks++;
 				st->tmp_link_class[e] = (uint8_t) c;
-				st->tmp_link_to[e] = nstates++;
-				st->tmp_link[e] = first_child[s];
-				first_child[s] = e;
+				st->tmp_link_to[e] = b->nstates++;
+				st->tmp_link[e] = b->first_child[s];
+				b->first_child[s] = e;
 			}
 			s = st->tmp_link_to[e];
 		}
-		if (rank[i] > 0 && better_phrase(rank, i, st->best[s]))
+		if (b->rank[i] > 0 && better_phrase(b->rank, i, st->best[s]))
 			st->best[s] = (int16_t) i;
-		st->mask[s] |= mask[i];
+		st->mask[s] |= b->mask[i];
 	}
+	return true;
+}
 
-	/*
-	 * 3. breadth-first order, children by class: any prefix of it is closed under failure links (a failure
-	 * link always points to a shallower state), so the first ndense states can have complete rows.
-	 * tmp_flag holds the class of the edge into each trie state for now.
-	 */
-	head = 0;
-	tail = 0;
-	order[tail++] = 0;
+/*
+ * 3. Breadth-first order, children by class: any prefix of it is closed under failure links (a failure
+ * link always points to a shallower state), so the first ndense states can have complete rows.
+ * tmp_flag holds the class of the edge into each trie state for now.
+ */
+static bool
+order_breadth_first(pm_builder *b)
+{
+	const bm_pm_storage *st = b->st;
+	int			head = 0;
+	int			tail = 0;
+
+	b->order[tail++] = 0;
 	st->tmp_flag[0] = 0;
 	while (head < tail)
 	{
-		int			s = order[head++];
+		int			s = b->order[head++];
 
-		for (int c = 0; c < nclasses; c++)
-			for (int e = first_child[s]; e >= 0; e = st->tmp_link[e])
+		for (int c = 0; c < b->nclasses; c++)
+			for (int e = b->first_child[s]; e >= 0; e = st->tmp_link[e])
 				if (st->tmp_link_class[e] == c)
 				{
 					st->tmp_flag[st->tmp_link_to[e]] = (uint8_t) c;
-					order[tail++] = st->tmp_link_to[e];
+					b->order[tail++] = st->tmp_link_to[e];
 				}
 	}
-	if (tail != nstates)
+	if (tail != b->nstates)
 		return false;
-	ndense = (int) (st->dense_cap >> shift);
-	if (ndense > nstates)
-		ndense = nstates;
+	b->ndense = (int) (st->dense_cap >> b->shift);
+	if (b->ndense > b->nstates)
+		b->ndense = b->nstates;
+	return true;
+}
 
-	/*
-	 * 4. edge arrays in breadth-first ids, children sorted by class.  White space runs count once: a state
-	 * entered by a space stays put on further spaces.  Deep states get that as an edge to themselves (they
-	 * never have a space child: no phrase holds two spaces in a row); dense rows get it in step 6.
-	 */
-	e_out = 0;
-	for (int pos = 0; pos < nstates; pos++)
+/*
+ * 4. Edge arrays in breadth-first ids, children sorted by class, and the outputs moved to breadth-first
+ * ids.  White space runs count once: a state entered by a space stays put on further spaces.  Deep states
+ * get that as an edge to themselves (they never have a space child: no phrase holds two spaces in a row);
+ * dense rows get it in phase 6.
+ */
+static bool
+build_edges(pm_builder *b)
+{
+	const bm_pm_storage *st = b->st;
+	uint32_t	e_out = 0;
+
+	for (int pos = 0; pos < b->nstates; pos++)
 	{
-		int			s = order[pos];
+		int			s = b->order[pos];
 
 		st->tmp_first[pos] = e_out;
-		for (int c = 0; c < nclasses; c++)
-			for (int e = first_child[s]; e >= 0; e = st->tmp_link[e])
+		for (int c = 0; c < b->nclasses; c++)
+			for (int e = b->first_child[s]; e >= 0; e = st->tmp_link[e])
 				if (st->tmp_link_class[e] == c)
 				{
-					if (e_out >= (uint32_t) (2 * cap))
+					if (e_out >= (uint32_t) (2 * b->cap))
 						return false;
 					st->tmp_edge_class[e_out] = (uint8_t) c;
 					st->tmp_edge_to[e_out] = (uint16_t) st->tmp_link_to[e];	/* trie id, mapped below */
 					e_out++;
 				}
-		if (sp != 0 && pos >= ndense && st->tmp_flag[s] == sp)
+		if (b->sp != 0 && pos >= b->ndense && st->tmp_flag[s] == b->sp)
 		{
-			if (e_out >= (uint32_t) (2 * cap))
+			if (e_out >= (uint32_t) (2 * b->cap))
 				return false;
-			st->tmp_edge_class[e_out] = sp;
+			st->tmp_edge_class[e_out] = b->sp;
 			st->tmp_edge_to[e_out] = (uint16_t) s;
 			e_out++;
 		}
@@ -266,31 +290,39 @@ bm_pm_build(bm_pm *pm, const bm_pm_storage *st, const char *const *texts, const 
 			return false;
 		st->tmp_nedges[pos] = (uint8_t) (e_out - st->tmp_first[pos]);
 	}
+	b->nedges = e_out;
 	/* trie id -> breadth-first id (tmp_link_to is free now) */
-	for (int pos = 0; pos < nstates; pos++)
-		st->tmp_link_to[order[pos]] = pos;
+	for (int pos = 0; pos < b->nstates; pos++)
+		st->tmp_link_to[b->order[pos]] = pos;
 	for (uint32_t e = 0; e < e_out; e++)
 		st->tmp_edge_to[e] = (uint16_t) st->tmp_link_to[st->tmp_edge_to[e]];
-	/* outputs into breadth-first order, staged through the free scratch */
-	for (int pos = 0; pos < nstates; pos++)
+	/* outputs into breadth-first order, staged through the free scratch (first_child is no longer needed) */
+	for (int pos = 0; pos < b->nstates; pos++)
 	{
-		st->tmp_a[pos] = st->best[order[pos]];	/* first_child is no longer needed */
-		st->tmp_link[pos] = (int32_t) st->mask[order[pos]];
+		st->tmp_a[pos] = st->best[b->order[pos]];
+		st->tmp_link[pos] = (int32_t) st->mask[b->order[pos]];
 	}
-	for (int pos = 0; pos < nstates; pos++)
+	for (int pos = 0; pos < b->nstates; pos++)
 	{
 		st->best[pos] = (int16_t) st->tmp_a[pos];
 		st->mask[pos] = (uint32_t) st->tmp_link[pos];
 	}
+	return true;
+}
 
-	/*
-	 * 5. failure links and merged outputs, in breadth-first order; tmp_flag now marks the states entered
-	 * by a space.  A self edge is never consulted here: only states entered by a space have one, and the
-	 * failure chain of a state ends in that state's last symbol.
-	 */
-	memset(st->tmp_flag, 0, (size_t) nstates);
+/*
+ * 5. Failure links and merged outputs, in breadth-first order; tmp_flag now marks the states entered by a
+ * space.  A self edge is never consulted here: only states entered by a space have one, and the failure
+ * chain of a state ends in that state's last symbol.
+ */
+static void
+link_failures(pm_builder *b)
+{
+	const bm_pm_storage *st = b->st;
+
+	memset(st->tmp_flag, 0, b->nstates > 0 ? (size_t) b->nstates : 0);
 	st->tmp_fail[0] = 0;
-	for (int s = 0; s < nstates; s++)
+	for (int s = 0; s < b->nstates; s++)
 	{
 		uint32_t	e = st->tmp_first[s];
 		uint32_t	end = e + st->tmp_nedges[s];
@@ -299,7 +331,7 @@ bm_pm_build(bm_pm *pm, const bm_pm_storage *st, const char *const *texts, const 
 		{
 			int			f = st->tmp_fail[s];
 
-			if (better_phrase(rank, st->best[f], st->best[s]))
+			if (better_phrase(b->rank, st->best[f], st->best[s]))
 				st->best[s] = st->best[f];
 			st->mask[s] |= st->mask[f];
 		}
@@ -311,33 +343,45 @@ bm_pm_build(bm_pm *pm, const bm_pm_storage *st, const char *const *texts, const 
 			if (u == s)
 				continue;		/* the white-space self edge */
 			st->tmp_fail[u] = (uint16_t) (s == 0 ? 0 : goto_fail(st, st->tmp_fail[s], c));
-			if (c == sp && sp != 0)
+			if (c == b->sp && b->sp != 0)
 				st->tmp_flag[u] = 1;
 		}
 	}
+}
 
-	/*
-	 * 6. complete DFA rows for the first ndense states; a dense state entered by a space loops on spaces.
-	 * Every target of a space transition is such a state (or the root, when no phrase starts with a space,
-	 * whose space transition leads back to the root anyway), so runs of white space count once, exactly.
-	 */
-	for (int s = 0; s < ndense; s++)
-		for (int c = 0; c < (1 << shift); c++)
-			st->dense[((size_t) s << shift) + c] = (uint16_t) (c < nclasses ? goto_fail(st, s, c) : 0);
-	if (sp != 0)
-		for (int s = 0; s < ndense; s++)
+/*
+ * 6. Complete DFA rows for the first ndense states; a dense state entered by a space loops on spaces.
+ * Every target of a space transition is such a state (or the root, when no phrase starts with a space,
+ * whose space transition leads back to the root anyway), so runs of white space count once, exactly.
+ */
+static void
+fill_dense_rows(pm_builder *b)
+{
+	const bm_pm_storage *st = b->st;
+
+	for (int s = 0; s < b->ndense; s++)
+		for (int c = 0; c < (1 << b->shift); c++)
+			st->dense[((size_t) s << b->shift) + c] = (uint16_t) (c < b->nclasses ? goto_fail(st, s, c) : 0);
+	if (b->sp != 0)
+		for (int s = 0; s < b->ndense; s++)
 			if (st->tmp_flag[s])
-				st->dense[((size_t) s << shift) + sp] = (uint16_t) s;
+				st->dense[((size_t) s << b->shift) + b->sp] = (uint16_t) s;
+}
 
-	/*
-	 * 7. final ids: dense states keep theirs, deep states are numbered depth first from their dense
-	 * ancestors, so that a scan following a phrase reads consecutive nodes.  tmp_a: breadth-first id ->
-	 * final id; tmp_b: the DFS stack.
-	 */
-	for (int s = 0; s < ndense; s++)
+/*
+ * 7. Final ids: dense states keep theirs, deep states are numbered depth first from their dense
+ * ancestors, so that a scan following a phrase reads consecutive nodes.  tmp_a: breadth-first id ->
+ * final id; tmp_b: the DFS stack.
+ */
+static bool
+number_depth_first(pm_builder *b)
+{
+	const bm_pm_storage *st = b->st;
+	int			next_id = b->ndense;
+
+	for (int s = 0; s < b->ndense; s++)
 		st->tmp_a[s] = s;
-	next_id = ndense;
-	for (int r = 0; r < ndense; r++)
+	for (int r = 0; r < b->ndense; r++)
 	{
 		uint32_t	e = st->tmp_first[r];
 		uint32_t	end = e + st->tmp_nedges[r];
@@ -346,7 +390,7 @@ bm_pm_build(bm_pm *pm, const bm_pm_storage *st, const char *const *texts, const 
 		{
 			int			sp_top = 0;
 
-			if (st->tmp_edge_to[e] < ndense)
+			if (st->tmp_edge_to[e] < b->ndense)
 				continue;
 			st->tmp_b[sp_top++] = st->tmp_edge_to[e];
 			while (sp_top > 0)
@@ -366,24 +410,29 @@ bm_pm_build(bm_pm *pm, const bm_pm_storage *st, const char *const *texts, const 
 			}
 		}
 	}
-	if (next_id != nstates)
-		return false;
+	return next_id == b->nstates;
+}
 
-	/* 8. the final arrays: dense entries, nodes, multi-edges and outputs, all in final ids */
-	for (size_t e = 0; e < ((size_t) ndense << shift); e++)
+/* 8. The final arrays: dense entries, nodes, multi-edges and outputs, all in final ids. */
+static bool
+write_final_arrays(pm_builder *b)
+{
+	const bm_pm_storage *st = b->st;
+	uint32_t	e_out = 0;
+
+	for (size_t e = 0; e < ((size_t) b->ndense << b->shift); e++)
 		st->dense[e] = (uint16_t) st->tmp_a[st->dense[e]];
-	for (int s = 0; s < nstates; s++)
+	for (int s = 0; s < b->nstates; s++)
 	{
 		st->tmp_link_to[s] = st->best[s];	/* stage outputs (breadth-first ids) */
 		st->tmp_link[s] = (int32_t) st->mask[s];
 	}
-	for (int s = 0; s < nstates; s++)
+	for (int s = 0; s < b->nstates; s++)
 	{
 		st->best[st->tmp_a[s]] = (int16_t) st->tmp_link_to[s];
 		st->mask[st->tmp_a[s]] = (uint32_t) st->tmp_link[s];
 	}
-	e_out = 0;
-	for (int s = 0; s < nstates; s++)
+	for (int s = 0; s < b->nstates; s++)
 	{
 		bm_pm_node *nd = &st->node[st->tmp_a[s]];
 		uint32_t	e = st->tmp_first[s];
@@ -413,26 +462,63 @@ bm_pm_build(bm_pm *pm, const bm_pm_storage *st, const char *const *texts, const 
 			}
 		}
 	}
-	for (int s = 0; s < nstates; s++)
+	for (int s = 0; s < b->nstates; s++)
 		st->node[s].hit = (uint8_t) (st->best[s] >= 0 || st->mask[s] != 0);
+	return true;
+}
 
-	for (int b = 0; b < 256; b++)
-		pm->class_of[b] = sym_class[fold_byte((uint8_t) b)];
-	pm->space_class = sp;
-	pm->begin_class = sym_class[SYM_BEGIN];
-	pm->end_class = sym_class[SYM_END];
+/* The built automaton into pm (its arrays are the storage's). */
+static void
+publish(const pm_builder *b, bm_pm *pm)
+{
+	const bm_pm_storage *st = b->st;
+
+	for (int c = 0; c < 256; c++)
+		pm->class_of[c] = b->sym_class[fold_byte((uint8_t) c)];
+	pm->space_class = b->sp;
+	pm->begin_class = b->sym_class[SYM_BEGIN];
+	pm->end_class = b->sym_class[SYM_END];
 	pm->dense = st->dense;
 	pm->node = st->node;
 	pm->edge = st->edge;
 	pm->best = st->best;
 	pm->mask = st->mask;
-	pm->rank = rank;
-	pm->nclasses = nclasses;
-	pm->shift = shift;
-	pm->max_len = max_len;
-	pm->nphrases = n;
-	pm->ndense = ndense;
-	pm->nstates = nstates;
+	pm->rank = b->rank;
+	pm->nclasses = b->nclasses;
+	pm->shift = b->shift;
+	pm->max_len = b->max_len;
+	pm->nphrases = b->n;
+	pm->ndense = b->ndense;
+	pm->nstates = b->nstates;
+}
+
+bool
+bm_pm_build(bm_pm *pm, const bm_pm_storage *st, const char *const *texts, const uint8_t *rank,
+			const uint32_t *mask, int n)
+{
+	pm_builder	b;
+
+	memset(pm, 0, sizeof(*pm));
+	if (st->state_cap < 1 || st->state_cap > 65535 || n < 0 || n > 32767 || st->dense_cap < 256)
+		return false;
+	memset(&b, 0, sizeof(b));
+	b.st = st;
+	b.texts = texts;
+	b.rank = rank;
+	b.mask = mask;
+	b.n = n;
+	b.cap = st->state_cap;
+	b.nclasses = 1;
+	b.nstates = 1;
+	b.first_child = st->tmp_a;
+	b.order = st->tmp_b;
+	if (!assign_classes(&b) || !build_trie(&b) || !order_breadth_first(&b) || !build_edges(&b))
+		return false;
+	link_failures(&b);
+	fill_dense_rows(&b);
+	if (!number_depth_first(&b) || !write_final_arrays(&b))
+		return false;
+	publish(&b, pm);
 	return true;
 }
 

@@ -231,33 +231,72 @@ token_rank(int first_digit)
 	return (first_digit == 4 || first_digit == 5) ? 0 : 1;
 }
 
-void
-bm_reply_parse(const char *text, size_t len, bm_reply *out)
+/* What one scan of a text found: the first pair, lone code and lone status of each rank (token_rank). */
+typedef struct reply_found
 {
-	const unsigned char *p = (const unsigned char *) text;
-	reply_token pair[2],
-				code[2],
-				status[2];
-	const reply_token *cp,
-			   *sp;
+	reply_token pair[2];
+	reply_token code[2];
+	reply_token status[2];
+} reply_found;
 
-	memset(pair, 0, sizeof(pair));
-	memset(code, 0, sizeof(code));
-	memset(status, 0, sizeof(status));
-	out->reply_code = 0;
-	out->status = BM_STATUS_NONE;
-	out->message_start = 0;
-	if (text == NULL || len == 0)
-		return;
+/* An enhanced status on its own at p[i] ("5.1.1"), noted when first of its rank; where the scan goes on. */
+static size_t
+note_status(const unsigned char *p, size_t len, size_t i, reply_found *f)
+{
+	bm_status	st;
+	size_t		n = status_at(p, len, i, false, &st);
+	int			r;
 
+	if (n == 0)
+		return i + 1;
+	r = token_rank((int) bm_status_class(st));
+	if (!f->status[r].found)
+	{
+		f->status[r].found = true;
+		f->status[r].start = i;
+		f->status[r].end = i + n;
+		f->status[r].status = st;
+	}
+	return i + n;
+}
+
+/*
+ * A reply code at p[i], with its status ("550 5.1.1") or alone ("550 Unknown user"), noted when first of
+ * its rank; where the scan goes on (len after a failure pair: nothing after it can change the result).
+ */
+static size_t
+note_code(const unsigned char *p, size_t len, size_t i, reply_found *f)
+{
+	int			rc = code_digits_at(p, len, i);
+	reply_token tok;
+	int			r;
+
+	if (rc == 0)
+		return i + 1;
+	r = token_rank(rc / 100);
+	memset(&tok, 0, sizeof(tok));
+	if (pair_at(p, len, i, rc, &tok))
+	{
+		if (!f->pair[r].found)
+			f->pair[r] = tok;
+		return r == 0 ? len : tok.end;
+	}
+	if (lone_code_ok(p, len, i) && !f->code[r].found)
+	{
+		f->code[r].found = true;
+		f->code[r].start = i;
+		f->code[r].end = i + 3;
+		f->code[r].code = rc;
+	}
+	return i + 3;
+}
+
+/* One pass over the text for candidate codes, statuses and pairs. */
+static void
+scan_candidates(const unsigned char *p, size_t len, reply_found *f)
+{
 	for (size_t i = 0; i < len;)
 	{
-		unsigned char c;
-		int			rc;
-		size_t		n;
-		bm_status	st;
-		reply_token tok;
-
 		/* skip eight bytes at a time while none of them is a '2'..'5' */
 		if (len - i >= 8)
 		{
@@ -270,85 +309,39 @@ bm_reply_parse(const char *text, size_t len, bm_reply *out)
 				continue;
 			}
 		}
-		c = p[i];
-		if (c < '2' || c > '5')
-		{
+		if (p[i] < '2' || p[i] > '5')
 			i++;
-			continue;
-		}
-		/* "5.1.1": an enhanced status on its own */
-		if (i + 1 < len && p[i + 1] == '.')
-		{
-			n = status_at(p, len, i, false, &st);
-			if (n > 0)
-			{
-				int			r = token_rank((int) bm_status_class(st));
-
-				if (!status[r].found)
-				{
-					status[r].found = true;
-					status[r].start = i;
-					status[r].end = i + n;
-					status[r].status = st;
-				}
-				i += n;
-			}
-			else
-				i++;
-			continue;
-		}
-		rc = code_digits_at(p, len, i);
-		if (rc == 0)
-		{
-			i++;
-			continue;
-		}
-		memset(&tok, 0, sizeof(tok));
-		if (pair_at(p, len, i, rc, &tok))
-		{
-			int			r = token_rank(rc / 100);
-
-			if (!pair[r].found)
-				pair[r] = tok;
-			/* nothing after the first failure pair can change the result */
-			if (r == 0)
-				break;
-			i = tok.end;
-			continue;
-		}
-		if (lone_code_ok(p, len, i))
-		{
-			int			r = token_rank(rc / 100);
-
-			if (!code[r].found)
-			{
-				code[r].found = true;
-				code[r].start = i;
-				code[r].end = i + 3;
-				code[r].code = rc;
-			}
-		}
-		i += 3;
+		else if (i + 1 < len && p[i + 1] == '.')
+			i = note_status(p, len, i, f);
+		else
+			i = note_code(p, len, i, f);
 	}
+}
 
-	/* the first failure pair wins; else the first failure code and status, wherever they are */
+/* The reply from the candidates: the first failure pair wins; else the first failure code and status,
+ * wherever they are; failures (rank 0) before anything else. */
+static void
+choose_reply(const unsigned char *p, const reply_found *f, bm_reply *out)
+{
 	for (int r = 0; r < 2; r++)
 	{
-		if (pair[r].found)
+		const reply_token *cp = f->code[r].found ? &f->code[r] : NULL;
+		const reply_token *sp = f->status[r].found ? &f->status[r] : NULL;
+
+		if (f->pair[r].found)
 		{
-			out->reply_code = pair[r].code;
-			out->status = pair[r].status;
-			out->message_start = pair[r].end;
+			out->reply_code = f->pair[r].code;
+			out->status = f->pair[r].status;
+			out->message_start = f->pair[r].end;
 			return;
 		}
-		cp = code[r].found ? &code[r] : NULL;
-		sp = status[r].found ? &status[r] : NULL;
 		if (cp == NULL && sp == NULL)
 			continue;
 		if (cp != NULL)
 			out->reply_code = cp->code;
 		if (sp != NULL)
 			out->status = sp->status;
+
 		/*
 		 * The message follows the earlier of the two, but a qmail-style annotation "(#5.1.1)" / "[#4.1.9]"
 		 * closes the human text rather than introducing it: then the message is the text before too.
@@ -361,6 +354,21 @@ bm_reply_parse(const char *text, size_t len, bm_reply *out)
 			out->message_start = sp->end;
 		return;
 	}
+}
+
+void
+bm_reply_parse(const char *text, size_t len, bm_reply *out)
+{
+	reply_found f;
+
+	memset(&f, 0, sizeof(f));
+	out->reply_code = 0;
+	out->status = BM_STATUS_NONE;
+	out->message_start = 0;
+	if (text == NULL || len == 0)
+		return;
+	scan_candidates((const unsigned char *) text, len, &f);
+	choose_reply((const unsigned char *) text, &f, out);
 }
 
 /* True when p[i..] starts with s (ASCII case-insensitive). */

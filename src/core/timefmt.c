@@ -345,6 +345,24 @@ read_1_to_n_digits(const char *s, size_t len, size_t *i, int max, unsigned *out,
 	return true;
 }
 
+/* "hh:mm" and an optional ":ss" at s[*i] (hh, mm, ss exactly two digits); *has_ss says whether the
+ * seconds were there (ss is left as it was otherwise). */
+static bool
+read_clock(const char *s, size_t len, size_t *i, unsigned *hh, unsigned *mm, unsigned *ss, bool *has_ss)
+{
+	*has_ss = false;
+	if (!read_digits(s, len, i, 2, hh) || *i >= len || s[(*i)++] != ':' || !read_digits(s, len, i, 2, mm))
+		return false;
+	if (*i < len && s[*i] == ':')
+	{
+		(*i)++;
+		if (!read_digits(s, len, i, 2, ss))
+			return false;
+		*has_ss = true;
+	}
+	return true;
+}
+
 /* Builds the result from validated fields; offset_min is the zone's offset east of UTC in minutes. */
 static bm_time_status
 compose(int64_t year, unsigned mon, unsigned day, unsigned hh, unsigned mm, unsigned ss, int64_t frac_us,
@@ -471,6 +489,7 @@ parse_iso(const char *s, size_t len, int64_t *us)
 				ss = 0;
 	int64_t		frac_us = 0;
 	int64_t		offset_min = 0;
+	bool		has_ss;
 
 	if (!read_digits(s, len, &i, 4, &year) || i >= len || s[i++] != '-' ||
 		!read_digits(s, len, &i, 2, &mon) || i >= len || s[i++] != '-' ||
@@ -481,20 +500,13 @@ parse_iso(const char *s, size_t len, int64_t *us)
 		if (s[i] != 'T' && s[i] != 't' && s[i] != ' ')
 			return BM_TIME_SYNTAX;
 		i++;
-		if (!read_digits(s, len, &i, 2, &hh) || i >= len || s[i++] != ':' ||
-			!read_digits(s, len, &i, 2, &mm))
+		if (!read_clock(s, len, &i, &hh, &mm, &ss, &has_ss))
 			return BM_TIME_SYNTAX;
-		if (i < len && s[i] == ':')
+		if (has_ss && i < len && (s[i] == '.' || s[i] == ','))
 		{
 			i++;
-			if (!read_digits(s, len, &i, 2, &ss))
+			if (!read_fraction(s, len, &i, &frac_us))
 				return BM_TIME_SYNTAX;
-			if (i < len && (s[i] == '.' || s[i] == ','))
-			{
-				i++;
-				if (!read_fraction(s, len, &i, &frac_us))
-					return BM_TIME_SYNTAX;
-			}
 		}
 		/* zone: "Z", "+hh:mm", "+hhmm", "+hh", optionally after one space, or a zone name */
 		if (i < len && s[i] == ' ')
@@ -561,6 +573,7 @@ parse_rfc2822(const char *s, size_t len, int64_t *us)
 	int			mon,
 				ydigits;
 	int64_t		offset_min = 0;
+	bool		has_ss;
 
 	if (i < len && !is_digit(s[i]))
 	{
@@ -588,15 +601,8 @@ parse_rfc2822(const char *s, size_t len, int64_t *us)
 	if (i >= len || !is_ws(s[i]))
 		return BM_TIME_SYNTAX;
 	skip_ws(s, len, &i);
-	if (!read_digits(s, len, &i, 2, &hh) || i >= len || s[i++] != ':' ||
-		!read_digits(s, len, &i, 2, &mm))
+	if (!read_clock(s, len, &i, &hh, &mm, &ss, &has_ss))
 		return BM_TIME_SYNTAX;
-	if (i < len && s[i] == ':')
-	{
-		i++;
-		if (!read_digits(s, len, &i, 2, &ss))
-			return BM_TIME_SYNTAX;
-	}
 	skip_ws(s, len, &i);
 	if (i < len && s[i] != '(')
 	{

@@ -4,28 +4,46 @@
  * private memory context, and reloaded only after the table changes: a statement trigger on the table
  * sends a relcache invalidation, which every backend receives at commit (and the changing backend at once).
  *
- * Cost is bounded so one rule can never stall ingestion: a row trigger refuses patterns longer than
- * BM_RULE_PATTERN_MAX characters and patterns with back-references or lookahead/lookbehind constraints
- * (what makes PostgreSQL's regex matching superlinear: "(?=.*(?=.*x))" takes seconds on 16 kB, "(.{2,})\1"
- * 13 s on 1,600 characters); patterns only ever see the first BM_RULE_TEXT_MAX bytes of a diagnostic;
- * a rule stored before these checks that breaks them is skipped with a WARNING; and a cancel while
- * compiling or matching is the usual 57014.  A rule never makes a verdict hard where the
- * reply says the failure is transient, and never makes a sender-side reason hard.
+ * The copy is never older than what it was told about: each invalidation bumps a generation counter, and
+ * a load counts only when no invalidation arrived while it read (else the next call reads again).  The
+ * rules are read with the latest snapshot, not the caller's: a REPEATABLE READ transaction that reloads
+ * after a change must not read the rules of its old snapshot and keep them cached after it ends.  In
+ * parallel mode (no new snapshot may be taken) they are read with the caller's and dropped at the end of
+ * the transaction.
+ *
+ * Cost is bounded so one rule can never stall ingestion or a backend's reload; the limits:
+ *   BM_RULE_PATTERN_MAX (1,000)     characters of a pattern (row trigger);
+ *   back-references, lookahead/lookbehind refused (row trigger): what makes PostgreSQL's regex matching
+ *                                   superlinear ("(?=.*(?=.*x))" takes seconds on 16 kB, "(.{2,})\1" 13 s on
+ *                                   1,600 characters);
+ *   BM_RULE_COMPILE_MAX_MS (100)    milliseconds a pattern may take to compile (row trigger, timed):
+ *                                   "(?:.{1,255}){1,255}X", 21 characters, takes about a second, and every
+ *                                   backend compiles every rule again after each change;
+ *   BM_RULE_PATTERN_RULES_MAX (500) enabled pattern rules loaded (by priority); more are skipped with a
+ *                                   WARNING (code-only rules cost nothing and are not counted);
+ *   BM_RULE_TEXT_MAX (4 kB)         bytes of a diagnostic a pattern sees.
+ * A rule stored before these checks that breaks them is skipped with a WARNING, and a cancel while
+ * compiling or matching is the usual 57014.  A rule never makes a verdict hard where the reply says the
+ * failure is transient, and never makes a sender-side reason hard.
  */
 #include "postgres.h"
 
 #include "catalog/pg_collation.h"
 #include "access/htup_details.h"
+#include "access/parallel.h"
+#include "access/xact.h"
 #include "commands/trigger.h"
 #include "funcapi.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "portability/instr_time.h"
 #include "regex/regex.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "bm_pg.h"
@@ -36,6 +54,8 @@ PG_FUNCTION_INFO_V1(bm_classify_rules_cache_sql);
 
 #define BM_RULE_PATTERN_MAX 1000	/* characters of a rule's pattern */
 #define BM_RULE_TEXT_MAX	4096	/* bytes of a diagnostic a pattern is matched against */
+#define BM_RULE_COMPILE_MAX_MS 100	/* milliseconds a pattern may take to compile (row trigger) */
+#define BM_RULE_PATTERN_RULES_MAX 500	/* enabled pattern rules a backend loads */
 /* what makes PostgreSQL's regex matching superlinear: back-references and lookahead/lookbehind */
 #define BM_RULE_SLOW_FEATURES (REG_UBACKREF | REG_ULOOKAROUND)
 
@@ -55,6 +75,8 @@ static bm_rule *rules = NULL;
 static int	nrules = 0;
 static int	ncompiled = 0;		/* how many rules[].re are live (freed on reload) */
 static bool rules_valid = false;
+static uint64 rules_generation = 0;	/* bumped by every invalidation of the table */
+static bool rules_drop_at_xact_end = false;	/* loaded with an older snapshot than the latest */
 static Oid	rules_relid = InvalidOid;
 static int64 rules_loads = 0;	/* how many times this backend has (re)loaded the rules */
 static TimestampTz rules_loaded_at = 0;
@@ -63,13 +85,30 @@ static void
 rules_relcache_callback(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == rules_relid)
+	{
+		rules_generation++;
 		rules_valid = false;
+	}
+}
+
+/* The end of a transaction that loaded the rules with its own (older) snapshot: they may be stale. */
+static void
+rules_xact_callback(XactEvent event, void *arg)
+{
+	if (rules_drop_at_xact_end && (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+								   event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
+								   event == XACT_EVENT_PREPARE))
+	{
+		rules_drop_at_xact_end = false;
+		rules_valid = false;
+	}
 }
 
 void
 bm_rules_init(void)
 {
 	CacheRegisterRelcacheCallback(rules_relcache_callback, (Datum) 0);
+	RegisterXactCallback(rules_xact_callback, NULL);
 }
 
 static void
@@ -150,25 +189,80 @@ rules_compile(bm_rule *rule, const char *pattern)
 	return true;
 }
 
+/* Fills rule from a row of the rules query; false when the rule is skipped (see rules_compile). */
+static bool
+rule_from_row(bm_rule *rule, HeapTuple tup, TupleDesc desc)
+{
+	bool		isnull;
+	char	   *s;
+	bool		ok = true;
+
+	rule->rule_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+	s = SPI_getvalue(tup, desc, 2);
+	rule->has_pattern = (s != NULL);
+	rule->reply_code = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
+	if (isnull)
+		rule->reply_code = 0;
+	rule->status = BM_STATUS_NONE;
+	if ((s = SPI_getvalue(tup, desc, 4)) != NULL)
+		(void) bm_status_parse(s, strlen(s), &rule->status);
+	s = SPI_getvalue(tup, desc, 5);
+	rule->reason = bm_reason_from_name(s, strlen(s));
+	if (rule->reason == BM_REASON_COUNT)
+		elog(ERROR, "classify_rules rule %lld: unknown reason \"%s\"", (long long) rule->rule_id, s);
+	rule->bounce_class = -1;
+	if ((s = SPI_getvalue(tup, desc, 6)) != NULL)
+	{
+		for (int c = 0; c <= BM_NOT_BOUNCE; c++)
+			if (strcmp(s, bm_class_name((bm_bounce_class) c)) == 0)
+				rule->bounce_class = c;
+	}
+	if (rule->has_pattern)
+	{
+		MemoryContext old = MemoryContextSwitchTo(rules_cxt);
+
+		ok = rules_compile(rule, SPI_getvalue(tup, desc, 2));
+		MemoryContextSwitchTo(old);
+	}
+	return ok;
+}
+
+/* The enabled rules, read with the latest snapshot (the caller's in parallel mode: see the header). */
 static void
-rules_load(void)
+rules_read(void)
 {
 	const char *sql =
 		"SELECT rule_id, pattern, reply_code, status::pg_catalog.text, reason::pg_catalog.text,"
 		"       bounce_class::pg_catalog.text"
 		"  FROM bounce_mgmt.classify_rules WHERE enabled ORDER BY priority, rule_id";
+	bool		latest = !IsInParallelMode();
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (latest)
+		PushActiveSnapshot(GetLatestSnapshot());
+	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read bounce_mgmt.classify_rules");
+	if (latest)
+		PopActiveSnapshot();
+	rules_drop_at_xact_end = !latest;
+}
+
+static void
+rules_load(void)
+{
 	MemoryContext old;
+	uint64		generation;
+	int			npattern = 0;
+	int			skipped = 0;
 
 	if (rules_cxt == NULL)
 		rules_cxt = AllocSetContextCreate(TopMemoryContext, "bounce_mgmt classify rules",
 										  ALLOCSET_SMALL_SIZES);
 	rules_release();
 	rules_relid = bm_relation_oid("classify_rules");
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read bounce_mgmt.classify_rules");
+	generation = rules_generation;	/* an invalidation from here on makes this load stale */
+	rules_read();
 
 	old = MemoryContextSwitchTo(rules_cxt);
 	rules = palloc0(sizeof(bm_rule) * Max(SPI_processed, 1));
@@ -177,46 +271,26 @@ rules_load(void)
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bm_rule    *rule = &rules[nrules];
-		bool		isnull;
-		char	   *s;
 
-		rule->rule_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-		s = SPI_getvalue(tup, desc, 2);
-		rule->has_pattern = (s != NULL);
-		rule->reply_code = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
-		if (isnull)
-			rule->reply_code = 0;
-		rule->status = BM_STATUS_NONE;
-		if ((s = SPI_getvalue(tup, desc, 4)) != NULL)
-			(void) bm_status_parse(s, strlen(s), &rule->status);
-		s = SPI_getvalue(tup, desc, 5);
-		rule->reason = bm_reason_from_name(s, strlen(s));
-		if (rule->reason == BM_REASON_COUNT)
-			elog(ERROR, "classify_rules rule %lld: unknown reason \"%s\"", (long long) rule->rule_id, s);
-		rule->bounce_class = -1;
-		if ((s = SPI_getvalue(tup, desc, 6)) != NULL)
+		if (SPI_getvalue(tup, SPI_tuptable->tupdesc, 2) != NULL && npattern++ >= BM_RULE_PATTERN_RULES_MAX)
 		{
-			for (int c = 0; c <= BM_NOT_BOUNCE; c++)
-				if (strcmp(s, bm_class_name((bm_bounce_class) c)) == 0)
-					rule->bounce_class = c;
+			skipped++;
+			continue;
 		}
-		if (rule->has_pattern)
-		{
-			bool		ok;
-
-			old = MemoryContextSwitchTo(rules_cxt);
-			ok = rules_compile(rule, SPI_getvalue(tup, desc, 2));
-			MemoryContextSwitchTo(old);
-			if (!ok)
-				continue;
-		}
+		if (!rule_from_row(&rules[nrules], tup, SPI_tuptable->tupdesc))
+			continue;
 		nrules++;
 		ncompiled = nrules;		/* rules_release() frees this one from now on */
 	}
 	SPI_finish();
-	rules_valid = true;
+	if (skipped > 0)
+		ereport(WARNING,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("bounce_mgmt.classify_rules has %d enabled pattern rules; only the first %d are used",
+						npattern, BM_RULE_PATTERN_RULES_MAX),
+				 errdetail("Every session compiles every pattern after each change of the table."),
+				 errhint("Disable rules that no longer match, or merge patterns into alternations.")));
+	rules_valid = (generation == rules_generation);
 	rules_loads++;
 	rules_loaded_at = GetCurrentTimestamp();
 }
@@ -290,7 +364,8 @@ bm_rules_apply(const char *text, size_t len, bm_verdict *v)
 
 /*
  * Row trigger BEFORE INSERT OR UPDATE on bounce_mgmt.classify_rules: refuses, with the field and a hint, a
- * pattern longer than BM_RULE_PATTERN_MAX characters, one that does not compile or uses back-references,
+ * pattern longer than BM_RULE_PATTERN_MAX characters, one that does not compile, uses back-references or
+ * lookaround, or takes longer than BM_RULE_COMPILE_MAX_MS to compile,
  * and a rule that would make a verdict hard where README promises it never is (a sender-side reason, or a
  * rule for a 4xx reply code / 4.x.x status).
  */
@@ -320,6 +395,8 @@ bm_classify_rules_check(PG_FUNCTION_ARGS)
 		regex_t		re;
 		const char *slow;
 		int			rc;
+		instr_time	start;
+		instr_time	took;
 
 		if (chars > BM_RULE_PATTERN_MAX)
 			ereport(ERROR,
@@ -327,7 +404,10 @@ bm_classify_rules_check(PG_FUNCTION_ARGS)
 					 errmsg("classify_rules.pattern is too long (%d characters)", chars),
 					 errdetail("Patterns may have at most %d characters.", BM_RULE_PATTERN_MAX),
 					 errhint("Split it into several rules.")));
+		INSTR_TIME_SET_CURRENT(start);
 		rc = pattern_compile(&re, pattern, &slow);
+		INSTR_TIME_SET_CURRENT(took);
+		INSTR_TIME_SUBTRACT(took, start);
 		if (rc != REG_OKAY)
 		{
 			char		errbuf[100];
@@ -338,6 +418,13 @@ bm_classify_rules_check(PG_FUNCTION_ARGS)
 					 errmsg("invalid classify_rules.pattern: %s", errbuf)));
 		}
 		pg_regfree(&re);
+		if (INSTR_TIME_GET_MILLISEC(took) > BM_RULE_COMPILE_MAX_MS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
+					 errmsg("classify_rules.pattern is too complex"),
+					 errdetail("Compiling it took %.0f ms; at most %d ms are allowed, as every session compiles every rule again after each change.",
+							   INSTR_TIME_GET_MILLISEC(took), BM_RULE_COMPILE_MAX_MS),
+					 errhint("Avoid nested bounded repetitions such as (?:.{1,255}){1,255}: match the words themselves.")));
 		if (slow != NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),

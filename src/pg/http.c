@@ -3,7 +3,11 @@
  * Callbacks only copy bytes into malloc'd buffers and read the interrupt flags; everything that can raise
  * an ERROR happens after curl returned and the handle and header list were freed (a PG_CATCH block frees
  * them if setting up the request fails; a prefetch's are freed by a memory context callback as well).
- * Redirects are followed here, on the same origin only, so a key never goes to another host.
+ * The malloc'd body becomes palloc'd as soon as curl returns (take_body), so the rest never frees it.
+ * bm_http_perform judges each attempt into one outcome (done, retry, redirect, fail) and acts on it in one
+ * place.  Redirects are followed here, on the same origin only, so a key never goes to another host.
+ * Every provider-sourced string that reaches a message (error bodies, Location, curl's error buffer) goes
+ * through bm_http_clean_text.
  */
 #include "postgres.h"
 
@@ -12,6 +16,7 @@
 #include <string.h>
 
 #include "common/base64.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
 #include "utils/timestamp.h"
@@ -19,6 +24,7 @@
 #include "api_page.h"
 #include "api_url.h"
 #include "bm_pg.h"
+#include "clean_text.h"
 #include "http.h"
 
 static int	http_connect_timeout = 10;
@@ -163,8 +169,10 @@ typedef struct attempt
 	char		content_type[128];
 	char		redirect[2048];	/* Location of a 3xx, resolved against the URL; "" when none */
 	bool		connected;		/* the TCP (and TLS) connection was made */
+	bool		too_big;		/* the body went past bounce_mgmt.http_max_body */
 	resp_headers headers;
-	grow_buf	body;
+	grow_buf	raw;			/* the body as curl delivers it (malloc'd: callbacks cannot palloc) */
+	StringInfoData body;		/* the body, palloc'd, once curl returned (take_body) */
 } attempt;
 
 /* The curl resources of one request: whoever holds them frees them (release_handles) on every path. */
@@ -256,7 +264,7 @@ setup_easy(const bm_http_request *req, const char *url, attempt *a, handles *h)
 		curl_easy_setopt(h->curl, CURLOPT_CAINFO, http_ca_file);
 	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, a->errbuf);
 	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &a->body);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &a->raw);
 	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, &a->headers);
 	curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
@@ -282,6 +290,27 @@ collect_info(CURL *curl, attempt *a)
 		connect_time > 0;
 }
 
+/* Frees the malloc'd body (the one place it is freed, on every path). */
+static void
+release_raw(attempt *a)
+{
+	free(a->raw.data);
+	a->raw.data = NULL;
+	a->raw.len = a->raw.cap = 0;
+}
+
+/* Moves the body curl delivered into palloc'd memory (a->body). */
+static void
+take_body(attempt *a)
+{
+	a->too_big = a->raw.too_big;
+	initStringInfo(&a->body);
+	if (a->raw.data != NULL)
+		appendBinaryStringInfo(&a->body, a->raw.data, (int) a->raw.len);
+	release_raw(a);
+}
+
+/* One attempt at url: a->body is palloc'd afterwards, every curl resource and malloc'd byte released. */
 static void
 perform_once(const bm_http_request *req, const char *url, attempt *a)
 {
@@ -293,16 +322,16 @@ perform_once(const bm_http_request *req, const char *url, attempt *a)
 		setup_easy(req, url, a, h);
 		a->rc = curl_easy_perform(h->curl);
 		collect_info(h->curl, a);
+		release_handles(h);
+		take_body(a);
 	}
 	PG_CATCH();
 	{
 		release_handles(h);
-		free(a->body.data);
-		a->body.data = NULL;
+		release_raw(a);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	release_handles(h);
 	pfree(h);
 }
 
@@ -319,50 +348,29 @@ wait_seconds(double seconds)
 	}
 }
 
-/* Replaces every occurrence of secret (when long enough to mean something) in buf with "[redacted]". */
-static void
-redact(char *buf, size_t cap, const char *secret)
+/* ---- provider text: scrubbed, valid in the database encoding, bounded ------------------------------ */
+
+#define BM_HTTP_TEXT_MAX	511		/* bytes of provider text kept in a message */
+#define BM_HTTP_TEXT_SCAN	65536	/* bytes of it looked at (the rest could never be shown; a key cut
+									 * there is caught as a trailing prefix) */
+/* The secrets of a request: the key (bearer, header value, basic-auth password) and its basic-auth form. */
+static int
+request_secrets(const bm_http_request *req, const char **out, char **owned)
 {
-	static const char mark[] = "[redacted]";
-	size_t		n;
-	char	   *p;
+	int			n = 0;
 
-	if (secret == NULL || (n = strlen(secret)) < 4)
-		return;
-	while ((p = strstr(buf, secret)) != NULL)
-	{
-		size_t		rest = strlen(p + n);
-
-		if ((size_t) (p - buf) + strlen(mark) + rest + 1 > cap)
-		{
-			*p = '\0';			/* no room: cut the text at the secret */
-			return;
-		}
-		memmove(p + strlen(mark), p + n, rest + 1);
-		memcpy(p, mark, strlen(mark));
-	}
-}
-
-/*
- * Removes credentials from text a provider sent back (an error message, a Location header): a provider
- * that echoes the request's Authorization header would otherwise put the key into our ERROR and the
- * server log.  Removed: the key itself (bearer, header value, basic-auth password) and its basic-auth
- * base64 form, and whatever follows "Bearer " or "Basic ".
- */
-static void
-scrub_secrets(char *buf, size_t cap, const bm_http_request *req)
-{
-	static const char *const schemes[] = {"Bearer ", "bearer ", "Basic ", "basic "};
-
-	redact(buf, cap, req->bearer);
-	redact(buf, cap, req->basic_password);
+	*owned = NULL;
+	if (req->bearer)
+		out[n++] = req->bearer;
+	if (req->basic_password)
+		out[n++] = req->basic_password;
 	if (req->header != NULL && strchr(req->header, ':') != NULL)
 	{
 		const char *v = strchr(req->header, ':') + 1;
 
 		while (*v == ' ')
 			v++;
-		redact(buf, cap, v);
+		out[n++] = v;
 	}
 	if (req->basic_user != NULL && req->basic_password != NULL)
 	{
@@ -371,47 +379,60 @@ scrub_secrets(char *buf, size_t cap, const bm_http_request *req)
 		char	   *b64 = palloc(pg_b64_enc_len(len) + 1);
 		int			k = pg_b64_encode(plain, len, b64, pg_b64_enc_len(len));
 
+		memset(plain, 0, len);
+		pfree(plain);
 		if (k > 0)
 		{
 			b64[k] = '\0';
-			redact(buf, cap, b64);
+			out[n++] = b64;
+			*owned = b64;
 		}
-		memset(plain, 0, len);
-		pfree(plain);
-		pfree(b64);
+		else
+			pfree(b64);
 	}
-	for (int i = 0; i < (int) lengthof(schemes); i++)
-	{
-		char	   *p = buf;
-
-		while ((p = strstr(p, schemes[i])) != NULL)
-		{
-			char	   *v = p + strlen(schemes[i]);
-			char	   *e = v;
-
-			while (*e != '\0' && *e != ' ' && *e != '"' && *e != '\'' && *e != ',' && *e != '\n')
-				e++;
-			if (e > v)
-			{
-				memmove(v + 3, e, strlen(e) + 1);
-				memcpy(v, "...", 3);
-			}
-			p = v;
-		}
-	}
+	return n;
 }
 
-static const char *
-provider_message(const attempt *a, const bm_http_request *req, char *buf, size_t cap)
+/* text[0..len) with the request's credentials removed (bm_text_scrub), palloc'd. */
+static char *
+scrub_secrets(const char *text, size_t len, const bm_http_request *req)
+{
+	const char *secrets[4];
+	char	   *owned;
+	int			n = request_secrets(req, secrets, &owned);
+	size_t		cap = len * 3 + 16;	/* "[redacted]" for a secret of BM_SECRET_MIN bytes or more */
+	char	   *out = palloc(cap);
+
+	bm_text_scrub(text, len, secrets, n, out, cap);
+	if (owned)
+		pfree(owned);
+	return out;
+}
+
+char *
+bm_http_clean_text(const char *s, size_t len, const bm_http_request *req)
+{
+	char	   *scrubbed;
+	char	   *out;
+
+	if (s == NULL)
+		return NULL;
+	/* first, on the whole text: a cut must not leave half of a key */
+	scrubbed = scrub_secrets(s, Min(len, (size_t) BM_HTTP_TEXT_SCAN), req);
+	out = palloc(BM_HTTP_TEXT_MAX + 1);
+	bm_text_escape(scrubbed, strlen(scrubbed), GetDatabaseEncoding() == PG_UTF8, out, BM_HTTP_TEXT_MAX + 1);
+	pfree(scrubbed);
+	return out;
+}
+
+/* The message of an error body (SendGrid errors[0].message, Postmark Message, Mailgun message), cleaned. */
+static char *
+provider_message(const StringInfoData *body, const bm_http_request *req)
 {
 	bm_api_page page;
 
-	if (a->body.data != NULL && bm_api_page_read(a->body.data, a->body.len, &page) && page.message[0])
-	{
-		strlcpy(buf, page.message, cap);
-		scrub_secrets(buf, cap, req);
-		return buf;
-	}
+	if (body->len > 0 && bm_api_page_read(body->data, body->len, &page) && page.message[0])
+		return bm_http_clean_text(page.message, strlen(page.message), req);
 	return NULL;
 }
 
@@ -438,173 +459,254 @@ transient(CURLcode rc)
 }
 
 /* The text for a transport failure: our own words for a timeout (curl's carry the elapsed milliseconds). */
-static const char *
-transport_error(const attempt *a, char *buf, size_t cap)
+static char *
+transport_error(const attempt *a, const bm_http_request *req)
 {
+	const char *curl_text;
+
 	if (a->rc == CURLE_OPERATION_TIMEDOUT && !a->connected)
-		snprintf(buf, cap, "could not connect within %d s (bounce_mgmt.http_connect_timeout)",
-				 http_connect_timeout);
-	else if (a->rc == CURLE_OPERATION_TIMEDOUT)
-		snprintf(buf, cap, "no complete answer within %d s (bounce_mgmt.http_timeout)", http_timeout);
+		return psprintf("could not connect within %d s (bounce_mgmt.http_connect_timeout)", http_connect_timeout);
+	if (a->rc == CURLE_OPERATION_TIMEDOUT)
+		return psprintf("no complete answer within %d s (bounce_mgmt.http_timeout)", http_timeout);
+	/* curl's error buffer may quote what the server sent */
+	curl_text = a->errbuf[0] ? a->errbuf : curl_easy_strerror(a->rc);
+	return bm_http_clean_text(curl_text, strlen(curl_text), req);
+}
+
+/* ---- one request: each attempt judged into an outcome, acted on in one place ------------------------- */
+
+/* What an attempt means for the request. */
+typedef enum outcome_kind
+{
+	OUTCOME_DONE,				/* the answer (2xx, or a 404 that is one) */
+	OUTCOME_RETRY,				/* wait, then try again */
+	OUTCOME_REDIRECT,			/* try again at another URL of the same origin */
+	OUTCOME_FAIL				/* raise the error described */
+} outcome_kind;
+
+typedef struct outcome
+{
+	outcome_kind kind;
+	double		wait;			/* RETRY: seconds */
+	char	   *notice;			/* RETRY: said before waiting */
+	char	   *location;		/* REDIRECT: the URL, scrubbed */
+	bool		cancelled;		/* FAIL: a cancel or statement_timeout (raised as such) */
+	int			sqlerrcode;		/* FAIL: */
+	char	   *message;
+	char	   *detail;
+	char	   *hint;
+} outcome;
+
+/* The state of a request across attempts. */
+typedef struct request_state
+{
+	char	   *url;			/* the URL of the next attempt */
+	int			failures;		/* transport failures and 5xx answers so far */
+	int			redirects;
+	double		waited;			/* seconds waited on 429s */
+} request_state;
+
+static void
+fail(outcome *o, int sqlerrcode, char *message, char *detail, char *hint)
+{
+	o->kind = OUTCOME_FAIL;
+	o->sqlerrcode = sqlerrcode;
+	o->message = message;
+	o->detail = detail;
+	o->hint = hint;
+}
+
+/* A transport failure: retried when it may pass, else 08001 (08006 for a timeout). */
+static void
+judge_transport(const bm_http_request *req, request_state *rs, const attempt *a, outcome *o)
+{
+	char	   *text = transport_error(a, req);
+
+	if (transient(a->rc) && rs->failures++ < http_retries)
+	{
+		o->kind = OUTCOME_RETRY;
+		o->notice = psprintf("%s: %s; retrying (%d of %d)", req->what, text, rs->failures, http_retries);
+		o->wait = 0.5 * (1 << (rs->failures - 1));
+		return;
+	}
+	if (!transient(a->rc))
+		rs->failures++;
+	fail(o, a->rc == CURLE_OPERATION_TIMEDOUT ? ERRCODE_CONNECTION_FAILURE
+		 : ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+		 psprintf("%s: %s", req->what, text),
+		 psprintf("%s %s, %d attempt%s.", req->method, rs->url, rs->failures, rs->failures == 1 ? "" : "s"),
+		 pstrdup("Check the account's base_url and the bounce_mgmt.http_* settings."));
+}
+
+/* A 3xx: followed on the same origin, up to http_max_redirects times. */
+static void
+judge_redirect(const bm_http_request *req, request_state *rs, const attempt *a, outcome *o)
+{
+	char	   *follow = scrub_secrets(a->redirect, strlen(a->redirect), req);
+	char	   *shown = bm_http_clean_text(a->redirect, strlen(a->redirect), req);
+
+	if (follow[0] == '\0')
+		fail(o, ERRCODE_INVALID_PARAMETER_VALUE,
+			 psprintf("%s: HTTP %ld from the provider without a usable Location", req->what, a->status),
+			 psprintf("%s %s", req->method, rs->url), NULL);
+	else if (!bm_url_same_origin(rs->url, follow))
+		fail(o, ERRCODE_INVALID_PARAMETER_VALUE,
+			 psprintf("%s: the provider redirected to another host or scheme; not followed", req->what),
+			 psprintf("%s %s answered HTTP %ld, Location: %s", req->method, rs->url, a->status, shown),
+			 pstrdup("The API key is only sent to the account's base_url: set base_url to the address the provider redirects to."));
+	else if (rs->redirects++ >= http_max_redirects)
+		fail(o, ERRCODE_INVALID_PARAMETER_VALUE,
+			 psprintf("%s: more than %d redirects", req->what, http_max_redirects),
+			 psprintf("%s %s answered HTTP %ld, Location: %s", req->method, rs->url, a->status, shown),
+			 pstrdup("Raise bounce_mgmt.http_max_redirects, or set the account's base_url to the final address."));
 	else
-		strlcpy(buf, a->errbuf[0] ? a->errbuf : curl_easy_strerror(a->rc), cap);
-	return buf;
+	{
+		o->kind = OUTCOME_REDIRECT;
+		o->location = follow;
+	}
+}
+
+/* A 429: waited out (Retry-After, X-RateLimit-Reset) within http_max_wait seconds in total. */
+static void
+judge_rate_limit(const bm_http_request *req, request_state *rs, const attempt *a, outcome *o)
+{
+	double		delay = 1;
+
+	if (a->headers.retry_after >= 0)
+		delay = a->headers.retry_after;
+	else if (a->headers.ratelimit_reset >= 0)
+		delay = a->headers.ratelimit_reset;
+	if (delay < 0.2)
+		delay = 0.2;
+	if (rs->waited + delay > http_max_wait)
+	{
+		fail(o, ERRCODE_CONFIGURATION_LIMIT_EXCEEDED,
+			 psprintf("%s: the provider's rate limit (HTTP 429) did not clear within %d s", req->what, http_max_wait),
+			 psprintf("%s %s; the provider asked to wait %.0f s more.", req->method, rs->url, delay),
+			 pstrdup("Run it again later, or raise bounce_mgmt.http_max_wait."));
+		return;
+	}
+	rs->waited += delay;
+	o->kind = OUTCOME_RETRY;
+	o->wait = delay;
+	o->notice = psprintf("%s: rate limited (HTTP 429); waiting %.1f s", req->what, delay);
+}
+
+/* A 5xx: retried http_retries times, then 08006 with the provider's message. */
+static void
+judge_server_error(const bm_http_request *req, request_state *rs, const attempt *a, outcome *o)
+{
+	char	   *msg;
+
+	if (rs->failures++ < http_retries)
+	{
+		o->kind = OUTCOME_RETRY;
+		o->notice = psprintf("%s: HTTP %ld; retrying (%d of %d)", req->what, a->status, rs->failures, http_retries);
+		o->wait = 0.5 * (1 << (rs->failures - 1));
+		return;
+	}
+	msg = provider_message(&a->body, req);
+	fail(o, ERRCODE_CONNECTION_FAILURE,
+		 psprintf("%s: HTTP %ld from the provider%s%s", req->what, a->status, msg ? ": " : "", msg ? msg : ""),
+		 psprintf("%s %s, %d attempts.", req->method, rs->url, rs->failures), NULL);
+}
+
+/* Another answer that is not a 2xx: 28000 for 401/403, 22023 for the rest, with the provider's message. */
+static void
+judge_client_error(const bm_http_request *req, request_state *rs, const attempt *a, outcome *o)
+{
+	char	   *msg = provider_message(&a->body, req);
+	bool		auth = a->status == 401 || a->status == 403;
+
+	fail(o, auth ? ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION : ERRCODE_INVALID_PARAMETER_VALUE,
+		 psprintf("%s: HTTP %ld from the provider%s%s", req->what, a->status, msg ? ": " : "", msg ? msg : ""),
+		 psprintf("%s %s", req->method, rs->url),
+		 auth ? pstrdup("Check the account's API key (bounce_mgmt.provider_keys).") : NULL);
+}
+
+/* What attempt a means for the request (a's body is palloc'd: see perform_once). */
+static void
+judge(const bm_http_request *req, request_state *rs, const attempt *a, outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (a->rc == CURLE_ABORTED_BY_CALLBACK || ((QueryCancelPending || ProcDiePending) && a->rc != CURLE_OK))
+	{
+		o->cancelled = true;
+		fail(o, ERRCODE_QUERY_CANCELED, psprintf("%s: request cancelled", req->what), NULL, NULL);
+	}
+	else if (a->rc == CURLE_WRITE_ERROR && a->too_big)
+		fail(o, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+			 psprintf("%s: response body larger than %d kB (bounce_mgmt.http_max_body)", req->what, http_max_body_kb),
+			 psprintf("%s %s; nothing from it was stored.", req->method, rs->url),
+			 pstrdup("Raise bounce_mgmt.http_max_body if the provider's pages really are that large."));
+	else if (a->rc != CURLE_OK)
+		judge_transport(req, rs, a, o);
+	else if (a->status >= 300 && a->status < 400)
+		judge_redirect(req, rs, a, o);
+	else if (a->status == 429)
+		judge_rate_limit(req, rs, a, o);
+	else if (a->status >= 500)
+		judge_server_error(req, rs, a, o);
+	else if (a->status >= 200 && a->status < 300)
+		o->kind = OUTCOME_DONE;
+	else if (a->status == 404 && req->not_found_ok)
+		o->kind = OUTCOME_DONE;
+	else
+		judge_client_error(req, rs, a, o);
+}
+
+/* Raises the error of a FAIL outcome (a cancel as the cancel itself: 57014, or the termination). */
+static void
+raise_failure(const outcome *o)
+{
+	if (o->cancelled)
+		CHECK_FOR_INTERRUPTS();
+	ereport(ERROR,
+			(errcode(o->sqlerrcode),
+			 errmsg_internal("%s", o->message),
+			 o->detail ? errdetail_internal("%s", o->detail) : 0,
+			 o->hint ? errhint("%s", o->hint) : 0));
 }
 
 void
 bm_http_perform(const bm_http_request *req, bm_http_response *resp)
 {
-	int			failures = 0;
-	int			redirects = 0;
-	double		waited = 0;
-	char	   *url = pstrdup(req->url);
+	request_state rs = {pstrdup(req->url), 0, 0, 0};
 
 	for (;;)
 	{
 		attempt		a;
-		char		msgbuf[512];
-		const char *msg;
+		outcome		o;
 
 		CHECK_FOR_INTERRUPTS();
-		perform_once(req, url, &a);
-
-		if (a.rc == CURLE_ABORTED_BY_CALLBACK || ((QueryCancelPending || ProcDiePending) && a.rc != CURLE_OK))
+		perform_once(req, rs.url, &a);
+		judge(req, &rs, &a, &o);
+		switch (o.kind)
 		{
-			free(a.body.data);
-			CHECK_FOR_INTERRUPTS();		/* raises 57014 (cancel, statement_timeout) or terminates */
-			ereport(ERROR,
-					(errcode(ERRCODE_QUERY_CANCELED),
-					 errmsg("%s: request cancelled", req->what)));
+			case OUTCOME_DONE:
+				resp->status = a.status;
+				strlcpy(resp->content_type, a.content_type, sizeof(resp->content_type));
+				if (a.status == 404)
+				{
+					/* not_found_ok: the answer is the status alone */
+					resp->content_type[0] = '\0';
+					resetStringInfo(&a.body);
+				}
+				resp->body = a.body;
+				return;
+			case OUTCOME_RETRY:
+				pfree(a.body.data);
+				ereport(NOTICE, (errmsg_internal("%s", o.notice)));
+				wait_seconds(o.wait);
+				break;
+			case OUTCOME_REDIRECT:
+				pfree(a.body.data);
+				rs.url = o.location;
+				break;
+			case OUTCOME_FAIL:
+				raise_failure(&o);
+				break;
 		}
-		if (a.rc == CURLE_WRITE_ERROR && a.body.too_big)
-		{
-			free(a.body.data);
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s: response body larger than %d kB (bounce_mgmt.http_max_body)", req->what,
-							http_max_body_kb),
-					 errdetail("%s %s; nothing from it was stored.", req->method, url),
-					 errhint("Raise bounce_mgmt.http_max_body if the provider's pages really are that large.")));
-		}
-		if (a.rc != CURLE_OK)
-		{
-			free(a.body.data);
-			transport_error(&a, msgbuf, sizeof(msgbuf));
-			if (transient(a.rc) && failures++ < http_retries)
-			{
-				ereport(NOTICE,
-						(errmsg("%s: %s; retrying (%d of %d)", req->what, msgbuf, failures, http_retries)));
-				wait_seconds(0.5 * (1 << (failures - 1)));
-				continue;
-			}
-			if (!transient(a.rc))
-				failures++;
-			ereport(ERROR,
-					(errcode(a.rc == CURLE_OPERATION_TIMEDOUT ? ERRCODE_CONNECTION_FAILURE
-							 : ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
-					 errmsg("%s: %s", req->what, msgbuf),
-					 errdetail("%s %s, %d attempt%s.", req->method, url, failures, failures == 1 ? "" : "s"),
-					 errhint("Check the account's base_url and the bounce_mgmt.http_* settings.")));
-		}
-		if (a.status >= 300 && a.status < 400)
-		{
-			free(a.body.data);
-			scrub_secrets(a.redirect, sizeof(a.redirect), req);
-			if (a.redirect[0] == '\0')
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s: HTTP %ld from the provider without a usable Location", req->what, a.status),
-						 errdetail("%s %s", req->method, url)));
-			if (!bm_url_same_origin(url, a.redirect))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s: the provider redirected to another host or scheme; not followed", req->what),
-						 errdetail("%s %s answered HTTP %ld, Location: %s", req->method, url, a.status, a.redirect),
-						 errhint("The API key is only sent to the account's base_url: set base_url to the address the provider redirects to.")));
-			if (redirects++ >= http_max_redirects)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s: more than %d redirects", req->what, http_max_redirects),
-						 errdetail("%s %s answered HTTP %ld, Location: %s", req->method, url, a.status, a.redirect),
-						 errhint("Raise bounce_mgmt.http_max_redirects, or set the account's base_url to the final address.")));
-			url = pstrdup(a.redirect);
-			continue;
-		}
-		if (a.status == 429)
-		{
-			double		delay = 1;
-
-			free(a.body.data);
-			if (a.headers.retry_after >= 0)
-				delay = a.headers.retry_after;
-			else if (a.headers.ratelimit_reset >= 0)
-				delay = a.headers.ratelimit_reset;
-			if (delay < 0.2)
-				delay = 0.2;
-			if (waited + delay > http_max_wait)
-				ereport(ERROR,
-						(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-						 errmsg("%s: the provider's rate limit (HTTP 429) did not clear within %d s", req->what,
-								http_max_wait),
-						 errdetail("%s %s; the provider asked to wait %.0f s more.", req->method, url, delay),
-						 errhint("Run it again later, or raise bounce_mgmt.http_max_wait.")));
-			ereport(NOTICE, (errmsg("%s: rate limited (HTTP 429); waiting %.1f s", req->what, delay)));
-			wait_seconds(delay);
-			waited += delay;
-			continue;
-		}
-		if (a.status >= 500)
-		{
-			msg = provider_message(&a, req, msgbuf, sizeof(msgbuf));
-			free(a.body.data);
-			if (failures++ < http_retries)
-			{
-				ereport(NOTICE, (errmsg("%s: HTTP %ld; retrying (%d of %d)", req->what, a.status, failures,
-										http_retries)));
-				wait_seconds(0.5 * (1 << (failures - 1)));
-				continue;
-			}
-			ereport(ERROR,
-					(errcode(ERRCODE_CONNECTION_FAILURE),
-					 errmsg("%s: HTTP %ld from the provider%s%s", req->what, a.status, msg ? ": " : "", msg ? msg : ""),
-					 errdetail("%s %s, %d attempts.", req->method, url, failures)));
-		}
-		if (a.status == 404 && req->not_found_ok)
-		{
-			free(a.body.data);
-			resp->status = a.status;
-			resp->content_type[0] = '\0';
-			initStringInfo(&resp->body);
-			return;
-		}
-		if (a.status >= 400 || a.status < 200)
-		{
-			msg = provider_message(&a, req, msgbuf, sizeof(msgbuf));
-			free(a.body.data);
-			ereport(ERROR,
-					(errcode(a.status == 401 || a.status == 403 ? ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION
-							 : ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: HTTP %ld from the provider%s%s", req->what, a.status, msg ? ": " : "", msg ? msg : ""),
-					 errdetail("%s %s", req->method, url),
-					 (a.status == 401 || a.status == 403) ? errhint("Check the account's API key (bounce_mgmt.provider_keys).") : 0));
-		}
-		/* success: hand the body over in palloc'd memory (the malloc'd copy is freed on every path) */
-		resp->status = a.status;
-		strlcpy(resp->content_type, a.content_type, sizeof(resp->content_type));
-		PG_TRY();
-		{
-			initStringInfo(&resp->body);
-			if (a.body.data != NULL)
-				appendBinaryStringInfo(&resp->body, a.body.data, (int) a.body.len);
-		}
-		PG_CATCH();
-		{
-			free(a.body.data);
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
-		free(a.body.data);
-		return;
 	}
 }
 
@@ -639,8 +741,7 @@ prefetch_release(void *arg)
 	bm_http_prefetch *p = (bm_http_prefetch *) arg;
 
 	release_handles(&p->h);
-	free(p->a.body.data);
-	p->a.body.data = NULL;
+	release_raw(&p->a);
 }
 
 bm_http_prefetch *
@@ -713,9 +814,8 @@ bm_http_prefetch_finish(bm_http_prefetch *p, const char *url, bm_http_response *
 		/* the callback frees the malloc'd body should palloc fail */
 		resp->status = p->a.status;
 		strlcpy(resp->content_type, p->a.content_type, sizeof(resp->content_type));
-		initStringInfo(&resp->body);
-		if (p->a.body.data != NULL)
-			appendBinaryStringInfo(&resp->body, p->a.body.data, (int) p->a.body.len);
+		take_body(&p->a);
+		resp->body = p->a.body;
 	}
 	prefetch_release(p);
 	if (!ok)

@@ -52,6 +52,15 @@ extern bm_http_prefetch *bm_http_prefetch_start(const bm_http_request *req);
 extern bool bm_http_prefetch_finish(bm_http_prefetch *p, const char *url, bm_http_response *resp);
 extern void bm_http_prefetch_cancel(bm_http_prefetch *p);
 
+/*
+ * Provider-sourced text (an error message, a Location header, curl's error buffer, a paging link) made fit
+ * for an ERROR, the server log and a text column, in this order: the request's credentials removed from
+ * the whole text (the key, its basic-auth form, what follows "Bearer "/"Basic ", and a prefix of a key the
+ * text ends with), bytes that are not text in the database encoding and control characters written as
+ * \xNN, then cut to 511 bytes at a character boundary ("..." added).  A palloc'd string; NULL for NULL.
+ */
+extern char *bm_http_clean_text(const char *s, size_t len, const bm_http_request *req);
+
 /* URL-escapes s (curl_easy_escape) into a palloc'd string. */
 extern char *bm_http_escape(const char *s);
 

@@ -436,6 +436,14 @@ report_payload_error(const bm_payload_error *err, const bm_ingest_options *opts)
 					 errdetail("%s", err->message),
 					 errhint("Pass the provider explicitly: one of %s.", bm_provider_list())));
 			break;
+		case BM_PAYLOAD_TOO_BIG:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("an element of the %s payload is larger than %d MB", prov,
+							(int) (BM_PAYLOAD_DEFAULT_MAX_ELEMENT / (1024 * 1024))),
+					 errdetail("The element starting at byte offset %zu: %s", err->offset, err->message),
+					 errhint("One webhook event or list entry is a few kB; split the payload if it really holds such an element.")));
+			break;
 		case BM_PAYLOAD_NO_MEMORY:
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),

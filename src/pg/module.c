@@ -4,6 +4,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/guc.h"
 
 #include "bm_pg.h"
 #include "http.h"
@@ -18,4 +19,10 @@ _PG_init(void)
 	bm_ingest_init();
 	bm_http_init();
 	bm_sync_init();
+	/* every setting is defined: a misspelt bounce_mgmt.* name is an error, not a silent placeholder */
+#if PG_VERSION_NUM >= 150000
+	MarkGUCPrefixReserved("bounce_mgmt");
+#else
+	EmitWarningsOnPlaceholders("bounce_mgmt");
+#endif
 }

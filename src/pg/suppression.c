@@ -3,11 +3,16 @@
  * put in WHERE clauses over millions of users.
  *
  * A lookup is an index probe of the open suppressions (partial unique index on email WHERE closed_at IS
- * NULL) through one saved SPI plan.  When a query calls the function more than LOOKUPS_BEFORE_SET times
- * (a scan over a users table), the open suppressions are read once into a set of 64-bit hashes of their
- * emails; later calls answer "not suppressed" from the set without SPI and confirm a hit with the probe,
- * so a hash collision can never make a false answer.  The set lives in the calling expression's memory
- * (fn_mcxt) and is read with the query's snapshot, so it sees exactly what the probe would.
+ * NULL) through one saved SPI plan.  When an expression calls the function more than LOOKUPS_BEFORE_SET
+ * times under one snapshot (a scan over a users table), the open suppressions are read once into a set
+ * of 64-bit hashes of their emails; later calls answer "not suppressed" from the set without SPI and
+ * confirm a hit with the probe, so a hash collision can never make a false answer.  The set lives in the
+ * calling expression's memory (fn_mcxt) and is read with the active snapshot, so it sees exactly what the
+ * probe would — as long as the snapshot is the same: an expression can outlive its statement (PL/pgSQL
+ * keeps a simple expression's state for the whole transaction, each statement with a snapshot of its
+ * own), so the set remembers the snapshot it was read with and is dropped as soon as a call runs under
+ * one that may see other rows (another xmin, xmax, command id or set of running transactions): a
+ * suppression committed meanwhile, or made by the same loop, is never answered from a stale set.
  */
 #include "postgres.h"
 
@@ -16,9 +21,11 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 
 #include "address.h"
 #include "bm_pg.h"
+#include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(bm_normalize_email_sql);
 PG_FUNCTION_INFO_V1(bm_is_suppressed_sql);
@@ -33,10 +40,24 @@ typedef struct hash_set
 	uint64		count;
 } hash_set;
 
+/* What decides which rows a snapshot sees (its xip arrays copied into the state's memory). */
+typedef struct snapshot_key
+{
+	TransactionId xmin;
+	TransactionId xmax;
+	CommandId	curcid;
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+	TransactionId *xip;			/* xcnt, then subxcnt transaction ids */
+	uint32		xip_cap;
+} snapshot_key;
+
 typedef struct lookup_state
 {
-	uint64		calls;
-	bool		have_set;
+	uint64		calls;			/* calls under the snapshot in key */
+	snapshot_key key;
+	bool		have_set;		/* set was read under the snapshot in key */
 	hash_set	set;
 } lookup_state;
 
@@ -103,28 +124,65 @@ static bool
 probe(const char *email, size_t len)
 {
 	Datum		arg = PointerGetDatum(cstring_to_text_with_len(email, (int) len));
+	Oid			argtype = TEXTOID;
 	bool		found;
 	int			rc;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "bounce_mgmt: SPI_connect failed");
-	if (probe_plan == NULL)
-	{
-		Oid			argtype = TEXTOID;
-		SPIPlanPtr	plan = SPI_prepare(probe_sql, 1, &argtype);
-
-		if (plan == NULL)
-			elog(ERROR, "bounce_mgmt: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "bounce_mgmt: SPI_keepplan failed");
-		probe_plan = plan;
-	}
-	rc = SPI_execute_plan(probe_plan, &arg, NULL, true, 1);
+	rc = SPI_execute_plan(bm_keep_plan(&probe_plan, probe_sql, 1, &argtype), &arg, NULL, true, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "bounce_mgmt: suppression lookup failed: %s", SPI_result_code_string(rc));
 	found = (SPI_processed > 0);
 	SPI_finish();
 	return found;
+}
+
+/* True when snap sees exactly what the snapshot recorded in key saw. */
+static bool
+same_snapshot(const snapshot_key *key, Snapshot snap)
+{
+	return key->xmin == snap->xmin && key->xmax == snap->xmax && key->curcid == snap->curcid &&
+		key->xcnt == snap->xcnt && key->subxcnt == snap->subxcnt && key->suboverflowed == snap->suboverflowed &&
+		(snap->xcnt == 0 || memcmp(key->xip, snap->xip, snap->xcnt * sizeof(TransactionId)) == 0) &&
+		(snap->subxcnt <= 0 ||
+		 memcmp(key->xip + snap->xcnt, snap->subxip, snap->subxcnt * sizeof(TransactionId)) == 0);
+}
+
+/* Records snap in key (its arrays copied into mcxt). */
+static void
+remember_snapshot(snapshot_key *key, Snapshot snap, MemoryContext mcxt)
+{
+	uint32		n = snap->xcnt + (uint32) Max(snap->subxcnt, 0);
+
+	if (n > key->xip_cap)
+	{
+		if (key->xip != NULL)
+			pfree(key->xip);
+		key->xip = MemoryContextAlloc(mcxt, n * sizeof(TransactionId));
+		key->xip_cap = n;
+	}
+	if (snap->xcnt > 0)
+		memcpy(key->xip, snap->xip, snap->xcnt * sizeof(TransactionId));
+	if (snap->subxcnt > 0)
+		memcpy(key->xip + snap->xcnt, snap->subxip, snap->subxcnt * sizeof(TransactionId));
+	key->xmin = snap->xmin;
+	key->xmax = snap->xmax;
+	key->curcid = snap->curcid;
+	key->xcnt = snap->xcnt;
+	key->subxcnt = snap->subxcnt;
+	key->suboverflowed = snap->suboverflowed;
+}
+
+/* Forgets the set read under an earlier snapshot: calls probe until LOOKUPS_BEFORE_SET more under this one. */
+static void
+drop_set(lookup_state *st)
+{
+	if (st->have_set)
+		pfree(st->set.slots);
+	st->have_set = false;
+	st->set.slots = NULL;
+	st->calls = 0;
 }
 
 static void
@@ -166,11 +224,22 @@ static bool
 suppressed(FunctionCallInfo fcinfo, const char *email, size_t len)
 {
 	lookup_state *st = (lookup_state *) fcinfo->flinfo->fn_extra;
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
 
 	if (st == NULL)
 	{
 		st = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(lookup_state));
 		fcinfo->flinfo->fn_extra = st;
+	}
+	if (snap == NULL)
+	{
+		drop_set(st);			/* no snapshot to tie a set to: the probe takes its own */
+		return probe(email, len);
+	}
+	if (st->calls == 0 || !same_snapshot(&st->key, snap))
+	{
+		drop_set(st);
+		remember_snapshot(&st->key, snap, fcinfo->flinfo->fn_mcxt);
 	}
 	st->calls++;
 	if (!st->have_set && st->calls > LOOKUPS_BEFORE_SET)

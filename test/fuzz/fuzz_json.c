@@ -1,5 +1,5 @@
 /*
- * fuzz_json.c — libFuzzer target for the JSON layer (providers/json.c: json-c into bj_nodes).  The first
+ * fuzz_json.c — libFuzzer target for the JSON layer (json/json.c: json-c into bj_nodes).  The first
  * input byte picks the nesting limit, the rest is parsed as a stream of values (as the driver reads a
  * top-level array).  Checked: offsets stay inside the input and point at what they say (a bracket for
  * TOO_DEEP, an integer for RANGE); the node tree is well formed (children counts match the sibling
@@ -14,7 +14,7 @@
 
 #include "fuzzutil.h"
 
-#include "providers/json.h"
+#include "json/json.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -169,6 +169,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.provider = (sel % 10) < BM_PROVIDER_COUNT ? (bm_provider) (sel % 10) : BM_PROVIDER_AUTO;
 	opts.keep_raw = (sel / 10) % 2;
 	opts.max_depth = (sel / 20) % 3 == 2 ? 4 : 0;
+	opts.max_element_bytes = (sel / 60) % 2 ? 64 : 0;	/* a small element limit, or the default */
 	/* exact-size heap copy: ASan reports any read past the end */
 	copy = malloc(size - 1 ? size - 1 : 1);
 	if (copy == NULL)

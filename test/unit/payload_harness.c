@@ -165,7 +165,7 @@ void
 capture_run(capture *c, const char *payload, size_t len, bm_provider provider)
 {
 	bm_parser  *p = bm_parser_create();
-	bm_payload_opts opts = {provider, 0, true};
+	bm_payload_opts opts = {provider, 0, true, 0};
 
 	capture_run_with(c, p, payload, len, &opts);
 	bm_parser_destroy(p);

@@ -111,3 +111,18 @@ TEST(api_page_postmark_inactive_id)
 	CHECK(!bm_api_page_postmark_inactive_id("{\"Bounces\": [", 13, "jane@example.org", id, sizeof(id)));
 	CHECK(!bm_api_page_postmark_inactive_id("[]", 2, "jane@example.org", id, sizeof(id)));
 }
+
+TEST(api_page_shared_json_layer)
+{
+	/* read through the core's JSON layer: integer IDs keep their exact digits, even beyond 64 bits */
+	CHECK(rd("{\"Bounces\": [{\"ID\": 18446744073709551616}]}"));
+	CHECK_STR(pg.first_id, "18446744073709551616");
+	CHECK(rd("{\"TotalCount\": 9223372036854775807, \"Bounces\": []}"));
+	CHECK_INT(pg.total, 9223372036854775807LL);
+	/* the literal null and bodies that are not valid UTF-8 are not pages */
+	CHECK(!rd("null"));
+	CHECK(!rd("{\"message\": \"bad \xff\xfe bytes\"}"));
+	/* an embedded NUL ends a copied string */
+	CHECK(bm_api_page_read("{\"message\": \"a\\u0000b\"}", 23, &pg));
+	CHECK_STR(pg.message, "a");
+}

@@ -127,7 +127,7 @@ TEST(driver_syntax_errors_have_exact_offsets)
 
 /*
  * What json-c 0.16 accepts beyond RFC 8259 even in strict mode, and the driver therefore accepts (see
- * providers/json.c): NaN / Infinity / -Infinity, "1.", leading zeros in "00" and after '-', raw control
+ * json/json.c): NaN / Infinity / -Infinity, "1.", leading zeros in "00" and after '-', raw control
  * characters in strings, lone surrogates in \u escapes (U+FFFD).  Harmless for events; jsonb refuses
  * some of these raw texts, and the storage layer quarantines such elements.
  */
@@ -165,7 +165,7 @@ truncate_everywhere(const char *rel)
 	capture		whole;
 	size_t		end = len;
 	bm_parser  *p = bm_parser_create();
-	bm_payload_opts opts = {BM_PROVIDER_AUTO, 0, false};
+	bm_payload_opts opts = {BM_PROVIDER_AUTO, 0, false, 0};
 	int			failures = 0;
 
 	capture_run(&whole, full, len, BM_PROVIDER_AUTO);
@@ -280,7 +280,7 @@ TEST(driver_nesting_limits)
 	/* a caller-chosen limit */
 	{
 		bm_parser  *p = bm_parser_create();
-		bm_payload_opts opts = {BM_PROVIDER_SENDGRID, 2, true};
+		bm_payload_opts opts = {BM_PROVIDER_SENDGRID, 2, true, 0};
 		const char *ok = "[{\"event\":\"open\",\"email\":\"a@x.com\",\"timestamp\":1}]";
 		const char *deeper = "[{\"event\":\"open\",\"email\":\"a@x.com\",\"timestamp\":1,\"x\":[]}]";
 
@@ -494,7 +494,7 @@ TEST(driver_integers_beyond_64_bits)
 TEST(driver_parser_reuse_and_keep_raw)
 {
 	bm_parser  *p = bm_parser_create();
-	bm_payload_opts opts = {BM_PROVIDER_AUTO, 0, false};
+	bm_payload_opts opts = {BM_PROVIDER_AUTO, 0, false, 0};
 	capture		a,
 				b;
 	size_t		len1,
@@ -527,7 +527,7 @@ TEST(driver_invalid_arguments)
 	bm_sink		nosink = {NULL, NULL, NULL, NULL};
 	bm_payload_error err;
 	bm_provider det;
-	bm_payload_opts bad = {(bm_provider) 42, 0, false};
+	bm_payload_opts bad = {(bm_provider) 42, 0, false, 0};
 
 	CHECK_INT(bm_parse_payload(NULL, "[]", 2, NULL, &nosink, &det, &err), BM_PAYLOAD_SHAPE);
 	CHECK_INT(bm_parse_payload(p, "[]", 2, NULL, &nosink, &det, &err), BM_PAYLOAD_SHAPE);
@@ -572,7 +572,7 @@ TEST(driver_sink_may_longjmp)
 	char	   *big;
 	size_t		n = 0;
 	bm_sink		sink = {NULL, jumping_event, jumping_reject, NULL};
-	bm_payload_opts opts = {BM_PROVIDER_AUTO, 0, true};
+	bm_payload_opts opts = {BM_PROVIDER_AUTO, 0, true, 0};
 
 	/* a batch with long strings, so the arena holds several chunks when the sink jumps */
 	big = malloc(40 * 16100 + 16);

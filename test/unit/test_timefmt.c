@@ -231,3 +231,46 @@ TEST(time_civil_and_format)
 	for (int st = BM_TIME_OK; st <= BM_TIME_RANGE; st++)
 		CHECK(bm_time_status_text((bm_time_status) st)[0] != '\0');
 }
+
+TEST(time_clock_forms_shared_by_iso_and_rfc2822)
+{
+	/* one reader of "hh:mm[:ss]" serves both forms: the same clocks pass and fail in each */
+	static const struct
+	{
+		const char *clock;
+		bool		ok;
+		int64_t		secs;			/* seconds into the day */
+	}			clocks[] = {
+		{"12:34", true, 45240}, {"12:34:56", true, 45296}, {"23:59:60", true, 86400},
+		{"12:3", false, 0}, {"1:23", false, 0}, {"12:34:5", false, 0}, {"12-34", false, 0}, {"24:00", false, 0},
+	};
+
+	for (size_t k = 0; k < sizeof(clocks) / sizeof(clocks[0]); k++)
+	{
+		char		iso[64],
+					rfc[64];
+		int64_t		us_iso = 0,
+					us_rfc = 0;
+		bm_time_status a,
+					b;
+
+		snprintf(iso, sizeof(iso), "2024-01-02T%sZ", clocks[k].clock);
+		snprintf(rfc, sizeof(rfc), "Tue, 02 Jan 2024 %s +0000", clocks[k].clock);
+		a = bm_time_parse(iso, strlen(iso), &us_iso);
+		b = bm_time_parse(rfc, strlen(rfc), &us_rfc);
+		CHECK_INT(a == BM_TIME_OK, clocks[k].ok);
+		CHECK_INT(b == BM_TIME_OK, clocks[k].ok);
+		if (clocks[k].ok)
+		{
+			CHECK_INT(us_iso, (INT64_C(1704153600) + clocks[k].secs) * 1000000);
+			CHECK_INT(us_rfc, us_iso);
+		}
+	}
+	/* a fraction only ever follows the seconds */
+	{
+		int64_t		us;
+
+		CHECK_INT(bm_time_parse("2024-01-02T12:34:56.5Z", 22, &us), BM_TIME_OK);
+		CHECK_INT(bm_time_parse("2024-01-02T12:34.5Z", 19, &us), BM_TIME_SYNTAX);
+	}
+}

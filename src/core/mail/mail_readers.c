@@ -568,7 +568,7 @@ mp_read_ses_json(bm_mail_parser *p, msg_view *v)
 	bm_str		t = bm_str_trim(v->text);
 	char	   *clean;
 	size_t		n = 0;
-	bm_payload_opts po = {BM_PROVIDER_SES, 0, false};
+	bm_payload_opts po = {BM_PROVIDER_SES, 0, false, 0};
 	ses_ctx		sc = {p, v};
 	bm_sink		sink = {&sc, ses_event, ses_reject, NULL};
 	bm_payload_error perr;

@@ -78,17 +78,8 @@ void
 bm_sb_add_i64(bm_sbuf *b, int64_t v)
 {
 	char		tmp[24];
-	char	   *p = tmp + sizeof(tmp);
-	uint64_t	u = v < 0 ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v;
 
-	do
-	{
-		*--p = (char) ('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		*--p = '-';
-	bm_sb_add(b, p, (size_t) (tmp + sizeof(tmp) - p));
+	bm_sb_add_str(b, bm_i64_str(tmp, v));
 }
 
 void
@@ -133,6 +124,64 @@ bm_fnv1a(uint64_t h, const void *p, size_t n)
 		h *= UINT64_C(0x100000001b3);
 	}
 	return h;
+}
+
+bm_str
+bm_hashed_id(bm_ctx *c, const char *prefix, const bm_str *parts, size_t nparts)
+{
+	uint64_t	h = BM_FNV_INIT;
+
+	for (size_t i = 0; i < nparts; i++)
+	{
+		if (i > 0)
+			h = bm_fnv1a(h, "|", 1);
+		if (parts[i].ptr)
+			h = bm_fnv1a(h, parts[i].ptr, parts[i].len);
+	}
+	bm_sb_reset(&c->id);
+	bm_sb_addz(&c->id, prefix);
+	bm_sb_add_hex64(&c->id, h);
+	return bm_sb_str(&c->id);
+}
+
+bm_str
+bm_joined_id(bm_ctx *c, const char *prefix, const bm_str *parts, size_t nparts)
+{
+	bm_sb_reset(&c->id);
+	bm_sb_addz(&c->id, prefix);
+	for (size_t i = 0; i < nparts; i++)
+	{
+		if (i > 0)
+			bm_sb_add(&c->id, ":", 1);
+		bm_sb_add_str(&c->id, parts[i]);
+	}
+	return bm_sb_str(&c->id);
+}
+
+bm_str
+bm_i64_str(char buf[24], int64_t v)
+{
+	char	   *p = buf + 24;
+	uint64_t	u = v < 0 ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v;
+
+	do
+	{
+		*--p = (char) ('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--p = '-';
+	return (bm_str) {p, (size_t) (buf + 24 - p)};
+}
+
+uint32_t
+bm_bounce_name_flags(bm_str event)
+{
+	if (bm_str_eq(event, "hard_bounce"))
+		return BM_EVF_PROVIDER_HARD;
+	if (bm_str_eq(event, "soft_bounce"))
+		return BM_EVF_PROVIDER_SOFT;
+	return 0;
 }
 
 /* ---- reading JSON values ---------------------------------------------------------------------------- */
@@ -447,7 +496,8 @@ bm_parse_nested(bm_ctx *c, bm_str text, const char *field, bm_payload_status *st
 		je.message = "unexpected data after the JSON value";
 	}
 	bm_sb_reset(&c->msg);
-	bm_sb_addz(&c->msg, js == BJ_TOO_DEEP ? "nested JSON too deep at byte " : "nested JSON invalid at byte ");
+	bm_sb_addz(&c->msg, js == BJ_TOO_DEEP ? "nested JSON too deep at byte " :
+			   js == BJ_TOO_BIG ? "nested JSON too large at byte " : "nested JSON invalid at byte ");
 	bm_sb_add_i64(&c->msg, (int64_t) je.offset);
 	bm_sb_addz(&c->msg, ": ");
 	bm_sb_addz(&c->msg, je.message);

@@ -28,7 +28,7 @@
 
 #include "address.h"
 #include "event.h"
-#include "json.h"
+#include "json/json.h"
 #include "payload.h"
 #include "smtp_status.h"
 #include "timefmt.h"
@@ -102,6 +102,24 @@ bm_str		bm_sb_str(bm_sbuf *b);
 /* 64-bit FNV-1a, for derived ids: h = BM_FNV_INIT, then fold every piece in. */
 #define BM_FNV_INIT UINT64_C(0xcbf29ce484222325)
 uint64_t	bm_fnv1a(uint64_t h, const void *p, size_t n);
+
+/*
+ * Derived event ids, for providers without an event id of their own, built in c->id (valid until the next
+ * one).  The parts and their order ARE the id (a stored event is found again by it): never reorder them.
+ * An absent part (ptr NULL) counts as empty.
+ *   bm_hashed_id: prefix + 16 lower-case hex digits of FNV-1a over the parts joined by '|'
+ *                 ("sg:", "sp:", "mg:", "gen:" ids: an event re-sent gets the same id);
+ *   bm_joined_id: prefix + the parts joined by ':' ("list:bounce:<email>:<created>", "mj:...", ...).
+ * BM_STR_NULL when out of memory (the driver reports it).
+ */
+bm_str		bm_hashed_id(bm_ctx *c, const char *prefix, const bm_str *parts, size_t nparts);
+bm_str		bm_joined_id(bm_ctx *c, const char *prefix, const bm_str *parts, size_t nparts);
+/* An integer's decimal text in buf, as an id part. */
+bm_str		bm_i64_str(char buf[24], int64_t v);
+
+/* The provider's own hard/soft verdict in an event name: PROVIDER_HARD for "hard_bounce", PROVIDER_SOFT
+ * for "soft_bounce" (Brevo's and Mandrill's names), else 0. */
+uint32_t	bm_bounce_name_flags(bm_str event);
 
 /* ---- reading JSON values ---------------------------------------------------------------------------- */
 

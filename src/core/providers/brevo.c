@@ -44,6 +44,7 @@ brevo_element(bm_ctx *c, bj_ref o)
 	bj_ref		ts = bj_get(d, o, "ts_epoch");
 	const char *ts_field = "ts_epoch";
 	bm_event	ev;
+	char		ms[24];
 
 	if (event.ptr == NULL || event.len == 0)
 	{
@@ -63,23 +64,12 @@ brevo_element(bm_ctx *c, bj_ref o)
 	if (!bm_ev_begin(c, &ev, bj_get(d, o, "email"), "email") || !bm_ev_time(c, &ev, ts, ts_field))
 		return BM_PAYLOAD_OK;
 	ev.type = bm_map_name(brevo_events, event, BM_ET_OTHER);
-	if (bm_str_eq(event, "hard_bounce"))
-		ev.flags |= BM_EVF_PROVIDER_HARD;
-	else if (bm_str_eq(event, "soft_bounce"))
-		ev.flags |= BM_EVF_PROVIDER_SOFT;
+	ev.flags |= bm_bounce_name_flags(event);
 	ev.provider_type = event;
 	ev.diagnostic = bm_json_str_nonempty(d, bj_get(d, o, "reason"));
 	ev.message_id = bm_json_str_nonempty(d, bj_get(d, o, "message-id"));
-	bm_sb_reset(&c->id);
-	bm_sb_addz(&c->id, "brevo:");
-	bm_sb_add_str(&c->id, ev.message_id);
-	bm_sb_add(&c->id, ":", 1);
-	bm_sb_add_str(&c->id, event);
-	bm_sb_add(&c->id, ":", 1);
-	bm_sb_add_i64(&c->id, ev.occurred_at / 1000);
-	bm_sb_add(&c->id, ":", 1);
-	bm_sb_add_str(&c->id, ev.email);
-	ev.provider_event_id = bm_sb_str(&c->id);
+	ev.provider_event_id = bm_joined_id(c, "brevo:", (bm_str[]) {ev.message_id, event,
+		bm_i64_str(ms, ev.occurred_at / 1000), ev.email}, 4);
 	ev.flags |= BM_EVF_DERIVED_ID;
 	bm_emit(c, &ev);
 	return BM_PAYLOAD_OK;

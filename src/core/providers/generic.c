@@ -21,7 +21,6 @@
  */
 #include "adapter.h"
 
-#include <stdio.h>
 
 static bool
 generic_event_type(bm_str name, bm_event_type *out)
@@ -46,131 +45,134 @@ opt(const bj_doc *d, bj_ref o, const char *key)
 	return bj_is(d, r, BJ_NULL) ? 0 : r;
 }
 
+/* The event type of member "event"; false (after a reject) when missing, not a string or unknown. */
+static bool
+generic_type(bm_ctx *c, bj_ref o, bm_str *event, bm_event_type *type)
+{
+	bj_ref		r = opt(c->doc, o, "event");
+
+	*event = bm_json_str(c->doc, r);
+	if (r == 0)
+		bm_reject_elem(c, "missing event type", "event");
+	else if (event->ptr == NULL)
+		bm_reject_elem(c, "wrong type (a string was expected)", "event");
+	else if (!generic_event_type(*event, type))
+		bm_reject_elem2(c, "unknown event type: ", *event, "event");
+	else
+		return true;
+	return false;
+}
+
+/* reply_code (an integer or digit string, 200..599) and status (an enhanced status code), both optional. */
+static bool
+generic_codes(bm_ctx *c, bj_ref o, bm_event *ev)
+{
+	const bj_doc *d = c->doc;
+	bj_ref		r;
+
+	if ((r = opt(d, o, "reply_code")) != 0 && (ev->reply_code = bm_json_reply_code(d, r)) == 0)
+	{
+		bm_reject_elem(c, "invalid reply_code (an integer 200..599 was expected)", "reply_code");
+		return false;
+	}
+	if ((r = opt(d, o, "status")) != 0 && (ev->status = bm_json_status(d, r)) == BM_STATUS_NONE)
+	{
+		bm_reject_elem(c, "invalid status (an enhanced status code such as \"5.1.1\" was expected)", "status");
+		return false;
+	}
+	return true;
+}
+
+/* An optional string member into *out (left alone when absent); false (after a reject) for another type. */
+static bool
+opt_string(bm_ctx *c, bj_ref o, const char *key, bm_str *out)
+{
+	bj_ref		r = opt(c->doc, o, key);
+
+	if (r == 0)
+		return true;
+	if (!bj_is(c->doc, r, BJ_STRING))
+	{
+		bm_reject_elem(c, "wrong type (a string was expected)", key);
+		return false;
+	}
+	*out = bm_json_str(c->doc, r);
+	return true;
+}
+
+/* attempt, an optional positive integer. */
+static bool
+generic_attempt(bm_ctx *c, bj_ref o, bm_event *ev)
+{
+	bj_ref		r = opt(c->doc, o, "attempt");
+	int64_t		v;
+
+	if (r == 0)
+		return true;
+	if (!bm_json_int(c->doc, r, &v) || v < 1 || v > INT32_MAX)
+	{
+		bm_reject_elem(c, "invalid attempt (a positive integer was expected)", "attempt");
+		return false;
+	}
+	ev->attempt = (int) v;
+	return true;
+}
+
+/* The sender's id (a non-empty string or an integer), else the derived one (see the header comment). */
+static bool
+generic_id(bm_ctx *c, bj_ref o, bm_str event, bm_event *ev)
+{
+	const bj_doc *d = c->doc;
+	bj_ref		r = opt(d, o, "id");
+	char		at[24];
+	char		code[24];
+	char		status_text[BM_STATUS_TEXT_MAX];
+	size_t		sl;
+
+	if (r != 0)
+	{
+		if (!bj_is(d, r, BJ_STRING) && !(bj_is(d, r, BJ_NUMBER) && (bj_at(d, r)->flags & BJ_F_INTEGER)))
+		{
+			bm_reject_elem(c, "wrong type (a string or an integer was expected)", "id");
+			return false;
+		}
+		ev->provider_event_id = bm_json_scalar_text(d, r);
+		if (ev->provider_event_id.len == 0)
+		{
+			bm_reject_elem(c, "empty id", "id");
+			return false;
+		}
+		return true;
+	}
+	/* email|occurred_at|event|reply_code|status|diagnostic */
+	sl = ev->status ? bm_status_format(ev->status, status_text) : 0;
+	ev->provider_event_id = bm_hashed_id(c, "gen:", (bm_str[]) {ev->email, bm_i64_str(at, ev->occurred_at),
+		event, ev->reply_code ? bm_i64_str(code, ev->reply_code) : BM_STR_NULL, {status_text, sl},
+		ev->diagnostic}, 6);
+	ev->flags |= BM_EVF_DERIVED_ID;
+	return true;
+}
+
+/* One event, checked member by member in the order the rejects name them. */
 static bm_payload_status
 generic_element(bm_ctx *c, bj_ref o)
 {
 	const bj_doc *d = c->doc;
-	bj_ref		event_node = opt(d, o, "event");
-	bj_ref		r;
-	bm_str		event = bm_json_str(d, event_node);
-	bm_event	ev;
+	bm_str		event;
 	bm_event_type type;
-	int64_t		v;
-	char		status_text[BM_STATUS_TEXT_MAX];
+	bm_event	ev;
 
-	if (event_node == 0)
-	{
-		bm_reject_elem(c, "missing event type", "event");
-		return BM_PAYLOAD_OK;
-	}
-	if (event.ptr == NULL)
-	{
-		bm_reject_elem(c, "wrong type (a string was expected)", "event");
-		return BM_PAYLOAD_OK;
-	}
-	if (!generic_event_type(event, &type))
-	{
-		bm_reject_elem2(c, "unknown event type: ", event, "event");
-		return BM_PAYLOAD_OK;
-	}
-	if (!bm_ev_begin(c, &ev, opt(d, o, "email"), "email") ||
+	if (!generic_type(c, o, &event, &type) ||
+		!bm_ev_begin(c, &ev, opt(d, o, "email"), "email") ||
 		!bm_ev_time(c, &ev, opt(d, o, "occurred_at"), "occurred_at"))
 		return BM_PAYLOAD_OK;
 	ev.type = type;
-
-	if ((r = opt(d, o, "reply_code")) != 0)
-	{
-		ev.reply_code = bm_json_reply_code(d, r);
-		if (ev.reply_code == 0)
-		{
-			bm_reject_elem(c, "invalid reply_code (an integer 200..599 was expected)", "reply_code");
-			return BM_PAYLOAD_OK;
-		}
-	}
-	if ((r = opt(d, o, "status")) != 0)
-	{
-		ev.status = bm_json_status(d, r);
-		if (ev.status == BM_STATUS_NONE)
-		{
-			bm_reject_elem(c, "invalid status (an enhanced status code such as \"5.1.1\" was expected)",
-						   "status");
-			return BM_PAYLOAD_OK;
-		}
-	}
-	if ((r = opt(d, o, "diagnostic")) != 0)
-	{
-		if (!bj_is(d, r, BJ_STRING))
-		{
-			bm_reject_elem(c, "wrong type (a string was expected)", "diagnostic");
-			return BM_PAYLOAD_OK;
-		}
-		ev.diagnostic = bm_json_str(d, r);
-	}
-	if ((r = opt(d, o, "message_id")) != 0)
-	{
-		if (!bj_is(d, r, BJ_STRING))
-		{
-			bm_reject_elem(c, "wrong type (a string was expected)", "message_id");
-			return BM_PAYLOAD_OK;
-		}
-		ev.message_id = bm_json_str(d, r);
-	}
-	if ((r = opt(d, o, "attempt")) != 0)
-	{
-		if (!bm_json_int(d, r, &v) || v < 1 || v > INT32_MAX)
-		{
-			bm_reject_elem(c, "invalid attempt (a positive integer was expected)", "attempt");
-			return BM_PAYLOAD_OK;
-		}
-		ev.attempt = (int) v;
-	}
-	if ((r = opt(d, o, "id")) != 0)
-	{
-		if (!bj_is(d, r, BJ_STRING) &&
-			!(bj_is(d, r, BJ_NUMBER) && (bj_at(d, r)->flags & BJ_F_INTEGER)))
-		{
-			bm_reject_elem(c, "wrong type (a string or an integer was expected)", "id");
-			return BM_PAYLOAD_OK;
-		}
-		ev.provider_event_id = bm_json_scalar_text(d, r);
-		if (ev.provider_event_id.len == 0)
-		{
-			bm_reject_elem(c, "empty id", "id");
-			return BM_PAYLOAD_OK;
-		}
-	}
-	else
-	{
-		uint64_t	h = BM_FNV_INIT;
-		size_t		sl = ev.status ? bm_status_format(ev.status, status_text) : 0;
-		char		num[24];
-		int			n;
-
-		/* email|occurred_at|event|reply_code|status|diagnostic */
-		h = bm_fnv1a(h, ev.email.ptr, ev.email.len);
-		h = bm_fnv1a(h, "|", 1);
-		n = snprintf(num, sizeof(num), "%lld", (long long) ev.occurred_at);
-		h = bm_fnv1a(h, num, (size_t) n);
-		h = bm_fnv1a(h, "|", 1);
-		h = bm_fnv1a(h, event.ptr, event.len);
-		h = bm_fnv1a(h, "|", 1);
-		if (ev.reply_code)
-		{
-			n = snprintf(num, sizeof(num), "%d", ev.reply_code);
-			h = bm_fnv1a(h, num, (size_t) n);
-		}
-		h = bm_fnv1a(h, "|", 1);
-		h = bm_fnv1a(h, status_text, sl);
-		h = bm_fnv1a(h, "|", 1);
-		if (ev.diagnostic.ptr)
-			h = bm_fnv1a(h, ev.diagnostic.ptr, ev.diagnostic.len);
-		bm_sb_reset(&c->id);
-		bm_sb_addz(&c->id, "gen:");
-		bm_sb_add_hex64(&c->id, h);
-		ev.provider_event_id = bm_sb_str(&c->id);
-		ev.flags |= BM_EVF_DERIVED_ID;
-	}
-	bm_emit(c, &ev);
+	if (generic_codes(c, o, &ev) &&
+		opt_string(c, o, "diagnostic", &ev.diagnostic) &&
+		opt_string(c, o, "message_id", &ev.message_id) &&
+		generic_attempt(c, o, &ev) &&
+		generic_id(c, o, event, &ev))
+		bm_emit(c, &ev);
 	return BM_PAYLOAD_OK;
 }
 

@@ -45,6 +45,29 @@ static const bm_name_map mailgun_events[] = {
 	{NULL, 0}
 };
 
+/* The UTC day of us as "YYYY-MM-DD" in day (Mailgun event ids are unique per day only). */
+static bm_str
+utc_day(int64_t us, char day[11])
+{
+	int			y,
+				m,
+				dd;
+
+	bm_civil_from_us(us, &y, &m, &dd);
+	day[0] = (char) ('0' + y / 1000 % 10);
+	day[1] = (char) ('0' + y / 100 % 10);
+	day[2] = (char) ('0' + y / 10 % 10);
+	day[3] = (char) ('0' + y % 10);
+	day[4] = '-';
+	day[5] = (char) ('0' + m / 10);
+	day[6] = (char) ('0' + m % 10);
+	day[7] = '-';
+	day[8] = (char) ('0' + dd / 10);
+	day[9] = (char) ('0' + dd % 10);
+	day[10] = '\0';
+	return (bm_str) {day, 10};
+}
+
 /* reject field names inside a webhook carry the "event-data." prefix */
 #define MGF(webhook, f) ((webhook) ? "event-data." f : f)
 
@@ -102,46 +125,18 @@ mailgun_event(bm_ctx *c, bj_ref e, bool webhook)
 		ev.attempt = (int) attempt;
 	ev.message_id = bm_json_str_nonempty(d, bm_json_path(d, e, "message", "headers", "message-id", NULL));
 
-	bm_sb_reset(&c->id);
 	if (id.ptr)
 	{
-		int			y,
-					m,
-					dd;
 		char		day[11];
 
-		bm_civil_from_us(ev.occurred_at, &y, &m, &dd);
-		day[0] = (char) ('0' + y / 1000 % 10);
-		day[1] = (char) ('0' + y / 100 % 10);
-		day[2] = (char) ('0' + y / 10 % 10);
-		day[3] = (char) ('0' + y % 10);
-		day[4] = '-';
-		day[5] = (char) ('0' + m / 10);
-		day[6] = (char) ('0' + m % 10);
-		day[7] = '-';
-		day[8] = (char) ('0' + dd / 10);
-		day[9] = (char) ('0' + dd % 10);
-		bm_sb_add_str(&c->id, id);
-		bm_sb_add(&c->id, ":", 1);
-		bm_sb_add(&c->id, day, 10);
+		ev.provider_event_id = bm_joined_id(c, "", (bm_str[]) {id, utc_day(ev.occurred_at, day)}, 2);
 	}
 	else
 	{
-		bm_str		parts[] = {event, ev.email, bm_json_scalar_text(d, ts), ev.message_id, severity, reason};
-		uint64_t	h = BM_FNV_INIT;
-
-		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		{
-			if (i > 0)
-				h = bm_fnv1a(h, "|", 1);
-			if (parts[i].ptr)
-				h = bm_fnv1a(h, parts[i].ptr, parts[i].len);
-		}
-		bm_sb_addz(&c->id, "mg:");
-		bm_sb_add_hex64(&c->id, h);
+		ev.provider_event_id = bm_hashed_id(c, "mg:", (bm_str[]) {event, ev.email, bm_json_scalar_text(d, ts),
+			ev.message_id, severity, reason}, 6);
 		ev.flags |= BM_EVF_DERIVED_ID;
 	}
-	ev.provider_event_id = bm_sb_str(&c->id);
 	bm_emit(c, &ev);
 	return BM_PAYLOAD_OK;
 }
@@ -177,14 +172,12 @@ mailgun_list_item(bm_ctx *c, bj_ref o)
 	}
 	ev.provider_type = bm_str_lit(list);
 	ev.flags = BM_EVF_LIST_ENTRY | BM_EVF_PROVIDER_SUPPRESSED | BM_EVF_DERIVED_ID;
-	bm_sb_reset(&c->id);
-	bm_sb_addz(&c->id, "list:");
-	bm_sb_addz(&c->id, list);
-	bm_sb_add(&c->id, ":", 1);
-	bm_sb_add_str(&c->id, ev.email);
-	bm_sb_add(&c->id, ":", 1);
-	bm_sb_add_i64(&c->id, ev.occurred_at);
-	ev.provider_event_id = bm_sb_str(&c->id);
+	{
+		char		us[24];
+
+		ev.provider_event_id = bm_joined_id(c, "list:", (bm_str[]) {ev.provider_type, ev.email,
+			bm_i64_str(us, ev.occurred_at)}, 3);
+	}
 	bm_emit(c, &ev);
 	return BM_PAYLOAD_OK;
 }

@@ -58,20 +58,9 @@ mailjet_element(bm_ctx *c, bj_ref o)
 	ev.message_id = bm_json_scalar_text(d, bj_get(d, o, "MessageID"));
 	if (ev.message_id.ptr == NULL || ev.message_id.len == 0)
 		ev.message_id = bm_json_scalar_text(d, bj_get(d, o, "mj_message_id"));
-	bm_sb_reset(&c->id);
-	bm_sb_addz(&c->id, "mj:");
-	bm_sb_add_str(&c->id, ev.message_id);
-	bm_sb_add(&c->id, ":", 1);
-	bm_sb_add_str(&c->id, event);
-	bm_sb_add(&c->id, ":", 1);
-	bm_sb_add_str(&c->id, bm_json_scalar_text(d, time));
-	if (ev.message_id.ptr == NULL || ev.message_id.len == 0)
-	{
-		/* no MessageID at all: the address keeps ids of different recipients apart */
-		bm_sb_add(&c->id, ":", 1);
-		bm_sb_add_str(&c->id, ev.email);
-	}
-	ev.provider_event_id = bm_sb_str(&c->id);
+	/* no MessageID at all: the address (a fourth part) keeps ids of different recipients apart */
+	ev.provider_event_id = bm_joined_id(c, "mj:", (bm_str[]) {ev.message_id, event,
+		bm_json_scalar_text(d, time), ev.email}, ev.message_id.len == 0 ? 4 : 3);
 	ev.flags |= BM_EVF_DERIVED_ID;
 	bm_emit(c, &ev);
 	return BM_PAYLOAD_OK;

@@ -72,10 +72,7 @@ mandrill_element(bm_ctx *c, bj_ref o)
 	if (!bm_ev_begin(c, &ev, bj_get(d, msg, "email"), "msg.email") || !bm_ev_time(c, &ev, ts, ts_field))
 		return BM_PAYLOAD_OK;
 	ev.type = bm_map_name(mandrill_events, event, BM_ET_OTHER);
-	if (bm_str_eq(event, "hard_bounce"))
-		ev.flags |= BM_EVF_PROVIDER_HARD;
-	else if (bm_str_eq(event, "soft_bounce"))
-		ev.flags |= BM_EVF_PROVIDER_SOFT;
+	ev.flags |= bm_bounce_name_flags(event);
 	ev.provider_type = event;
 	ev.provider_subtype = bm_json_str_nonempty(d, bj_get(d, msg, "bounce_description"));
 	ev.diagnostic = bm_json_str_nonempty(d, bj_get(d, msg, "diag"));
@@ -99,18 +96,9 @@ mandrill_element(bm_ctx *c, bj_ref o)
 		ev.message_id = id;
 	if (id.ptr == NULL)
 		id = ev.message_id;
-	bm_sb_reset(&c->id);
-	bm_sb_add_str(&c->id, id);
-	bm_sb_add(&c->id, ":", 1);
-	bm_sb_add_str(&c->id, event);
-	bm_sb_add(&c->id, ":", 1);
-	bm_sb_add_str(&c->id, bm_json_scalar_text(d, ts));
-	if (id.ptr == NULL)
-	{
-		bm_sb_add(&c->id, ":", 1);
-		bm_sb_add_str(&c->id, ev.email);
-	}
-	ev.provider_event_id = bm_sb_str(&c->id);
+	/* no _id at all: the address (a fourth part) keeps ids of different recipients apart */
+	ev.provider_event_id = bm_joined_id(c, "", (bm_str[]) {id, event, bm_json_scalar_text(d, ts), ev.email},
+										id.ptr == NULL ? 4 : 3);
 	ev.flags |= BM_EVF_DERIVED_ID;
 	bm_emit(c, &ev);
 	return BM_PAYLOAD_OK;

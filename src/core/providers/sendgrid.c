@@ -1,6 +1,6 @@
 /*
  * sendgrid.c — SendGrid adapter: Event Webhook batches and the /v3/suppression/bounces and /blocks list
- * responses (both bare JSON arrays).  Mapping (the README table is generated from this comment):
+ * responses (both bare JSON arrays).  Mapping (README's provider table summarizes it; keep both in step):
  *
  * Event Webhook element {event, email, timestamp (s or ms), sg_event_id, sg_message_id, smtp-id, ...}:
  *   processed -> sent           delivered -> delivered       deferred -> deferred
@@ -69,36 +69,10 @@ sendgrid_list_entry(bm_ctx *c, bj_ref o)
 	ev.diagnostic = bm_json_str(d, bj_get(d, o, "reason"));
 	ev.flags = BM_EVF_LIST_ENTRY | BM_EVF_PROVIDER_SUPPRESSED | BM_EVF_DERIVED_ID |
 		(blocked ? BM_EVF_PROVIDER_SOFT : BM_EVF_PROVIDER_HARD);
-	bm_sb_reset(&c->id);
-	bm_sb_addz(&c->id, "list:");
-	bm_sb_add_str(&c->id, ev.provider_type);
-	bm_sb_add(&c->id, ":", 1);
-	bm_sb_add_str(&c->id, ev.email);
-	bm_sb_add(&c->id, ":", 1);
-	bm_sb_add_str(&c->id, bm_json_scalar_text(d, created));
-	ev.provider_event_id = bm_sb_str(&c->id);
+	ev.provider_event_id = bm_joined_id(c, "list:", (bm_str[]) {ev.provider_type, ev.email,
+		bm_json_scalar_text(d, created)}, 3);
 	bm_emit(c, &ev);
 	return BM_PAYLOAD_OK;
-}
-
-static bm_str
-derived_id(bm_ctx *c, const bm_event *ev, bm_str event, bm_str timestamp, bm_str type, bm_str reason,
-		   bm_str status)
-{
-	uint64_t	h = BM_FNV_INIT;
-	bm_str		parts[] = {ev->email, event, timestamp, ev->message_id, type, reason, status};
-
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-	{
-		if (i > 0)
-			h = bm_fnv1a(h, "|", 1);
-		if (parts[i].ptr)
-			h = bm_fnv1a(h, parts[i].ptr, parts[i].len);
-	}
-	bm_sb_reset(&c->id);
-	bm_sb_addz(&c->id, "sg:");
-	bm_sb_add_hex64(&c->id, h);
-	return bm_sb_str(&c->id);
 }
 
 static bm_payload_status
@@ -171,8 +145,8 @@ sendgrid_element(bm_ctx *c, bj_ref o)
 	ev.provider_event_id = bm_json_str_nonempty(d, id);
 	if (ev.provider_event_id.ptr == NULL)
 	{
-		ev.provider_event_id = derived_id(c, &ev, event, bm_json_scalar_text(d, ts), type, reason,
-										  bm_json_str(d, bj_get(d, o, "status")));
+		ev.provider_event_id = bm_hashed_id(c, "sg:", (bm_str[]) {ev.email, event, bm_json_scalar_text(d, ts),
+			ev.message_id, type, reason, bm_json_str(d, bj_get(d, o, "status"))}, 7);
 		ev.flags |= BM_EVF_DERIVED_ID;
 	}
 	bm_emit(c, &ev);

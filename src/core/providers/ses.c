@@ -89,15 +89,166 @@ ses_subscription_opt_out(const bj_doc *d, bj_ref sub)
 	return false;
 }
 
+/* The notification's time is obj.timestamp (path names it in rejects) when that is present. */
+static void
+ses_use_time(const bj_doc *d, bj_ref obj, const char *path, ses_event *e)
+{
+	bj_ref		t = bj_get(d, obj, "timestamp");
+
+	if (t != 0 && !bj_is(d, t, BJ_NULL))
+	{
+		e->time = t;
+		e->time_field = path;
+	}
+}
+
+/* The recipients are the objects of part.member (path for rejects). */
+static void
+ses_recipient_objects(const bj_doc *d, bj_ref part, const char *member, const char *path, ses_event *e)
+{
+	e->list = bj_get_n(d, part, member, strlen(member));
+	e->list_field = path;
+	e->list_kind = SES_RECIPIENT_OBJECTS;
+}
+
+/* Bounce: bounceType / bounceSubType, the provider's hard/soft verdict and suppression flags. */
+static void
+ses_bounce(const bj_doc *d, bj_ref n, ses_event *e)
+{
+	bj_ref		part = bj_get(d, n, "bounce");
+
+	e->type = BM_ET_BOUNCE;
+	ses_recipient_objects(d, part, "bouncedRecipients", "bounce.bouncedRecipients", e);
+	ses_use_time(d, part, "bounce.timestamp", e);
+	e->provider_type = bm_json_str(d, bj_get(d, part, "bounceType"));
+	e->provider_subtype = bm_json_str(d, bj_get(d, part, "bounceSubType"));
+	e->feedback_id = bm_json_str_nonempty(d, bj_get(d, part, "feedbackId"));
+	if (bm_str_eq(e->provider_type, "Permanent"))
+		e->flags |= BM_EVF_PROVIDER_HARD;
+	else if (bm_str_eq(e->provider_type, "Transient"))
+	{
+		e->flags |= BM_EVF_PROVIDER_SOFT;
+		e->transient_general = bm_str_eq(e->provider_subtype, "General");
+	}
+	if (bm_str_eq(e->provider_subtype, "OnAccountSuppressionList"))
+		e->flags |= BM_EVF_NO_RATE | BM_EVF_PROVIDER_SUPPRESSED;
+	else if (bm_str_eq(e->provider_subtype, "Suppressed"))
+		e->flags |= BM_EVF_PROVIDER_SUPPRESSED;
+}
+
+/* Complaint: a complaint unless its feedback type is "not-spam". */
+static void
+ses_complaint(const bj_doc *d, bj_ref n, ses_event *e)
+{
+	bj_ref		part = bj_get(d, n, "complaint");
+
+	ses_recipient_objects(d, part, "complainedRecipients", "complaint.complainedRecipients", e);
+	ses_use_time(d, part, "complaint.timestamp", e);
+	e->provider_type = bm_json_str(d, bj_get(d, part, "complaintFeedbackType"));
+	e->provider_subtype = bm_json_str(d, bj_get(d, part, "complaintSubType"));
+	e->feedback_id = bm_json_str_nonempty(d, bj_get(d, part, "feedbackId"));
+	e->type = bm_str_eq(e->provider_type, "not-spam") ? BM_ET_OTHER : BM_ET_COMPLAINT;
+	if (bm_str_eq(e->provider_subtype, "OnAccountSuppressionList"))
+		e->flags |= BM_EVF_NO_RATE;
+}
+
+/* Delivery: delivery.recipients (plain addresses), smtpResponse as the diagnostic. */
+static void
+ses_delivery(const bj_doc *d, bj_ref n, ses_event *e)
+{
+	bj_ref		part = bj_get(d, n, "delivery");
+
+	e->type = BM_ET_DELIVERED;
+	e->list = bj_get(d, part, "recipients");
+	e->list_field = "delivery.recipients";
+	ses_use_time(d, part, "delivery.timestamp", e);
+	e->diagnostic = bm_json_str(d, bj_get(d, part, "smtpResponse"));
+}
+
+/* DeliveryDelay: deferred, delayType as the subtype, its timestamp in the id. */
+static void
+ses_delay(const bj_doc *d, bj_ref n, ses_event *e)
+{
+	bj_ref		part = bj_get(d, n, "deliveryDelay");
+
+	e->type = BM_ET_DEFERRED;
+	ses_recipient_objects(d, part, "delayedRecipients", "deliveryDelay.delayedRecipients", e);
+	ses_use_time(d, part, "deliveryDelay.timestamp", e);
+	e->provider_subtype = bm_json_str(d, bj_get(d, part, "delayType"));
+	e->delay_ts = bm_json_str(d, bj_get(d, part, "timestamp"));
+}
+
+static void
+ses_send(const bj_doc *d, bj_ref n, ses_event *e)
+{
+	e->type = BM_ET_SENT;
+}
+
+static void
+ses_reject(const bj_doc *d, bj_ref n, ses_event *e)
+{
+	e->type = BM_ET_DROPPED;
+	e->diagnostic = bm_json_str(d, bm_json_path(d, n, "reject", "reason", NULL));
+}
+
+static void
+ses_open(const bj_doc *d, bj_ref n, ses_event *e)
+{
+	e->type = BM_ET_OPEN;
+	ses_use_time(d, bj_get(d, n, "open"), "open.timestamp", e);
+}
+
+static void
+ses_click(const bj_doc *d, bj_ref n, ses_event *e)
+{
+	e->type = BM_ET_CLICK;
+	ses_use_time(d, bj_get(d, n, "click"), "click.timestamp", e);
+}
+
+static void
+ses_rendering_failure(const bj_doc *d, bj_ref n, ses_event *e)
+{
+	e->diagnostic = bm_json_str(d, bm_json_path(d, n, "failure", "errorMessage", NULL));
+}
+
+/* Subscription: an unsubscribe when the recipient opted out of everything or of a topic. */
+static void
+ses_subscription(const bj_doc *d, bj_ref n, ses_event *e)
+{
+	bj_ref		part = bj_get(d, n, "subscription");
+
+	ses_use_time(d, part, "subscription.timestamp", e);
+	e->type = ses_subscription_opt_out(d, part) ? BM_ET_UNSUBSCRIBE : BM_ET_OTHER;
+	e->provider_subtype = bm_json_str(d, bj_get(d, part, "source"));
+}
+
+/* The notification kinds (eventType / notificationType) and what each reads; others are "other". */
+static const struct
+{
+	const char *kind;
+	void		(*describe) (const bj_doc *d, bj_ref n, ses_event *e);
+}			ses_kinds[] = {
+	{"Bounce", ses_bounce},
+	{"Complaint", ses_complaint},
+	{"Delivery", ses_delivery},
+	{"DeliveryDelay", ses_delay},
+	{"Send", ses_send},
+	{"Reject", ses_reject},
+	{"Open", ses_open},
+	{"Click", ses_click},
+	{"Rendering Failure", ses_rendering_failure},
+	{"Subscription", ses_subscription},
+};
+
 /* Fills *e from the notification n; false (after a reject) when it cannot produce events. */
 static bool
 ses_describe(bm_ctx *c, bj_ref n, ses_event *e)
 {
 	const bj_doc *d = c->doc;
 	bj_ref		mail = bj_get(d, n, "mail");
-	bj_ref		part;
 	bm_str		k;
 
+	/* the defaults: mail.destination at mail.timestamp, "other" */
 	memset(e, 0, sizeof(*e));
 	e->message_id = bm_json_str_nonempty(d, bj_get(d, mail, "messageId"));
 	e->list = bj_get(d, mail, "destination");
@@ -106,10 +257,6 @@ ses_describe(bm_ctx *c, bj_ref n, ses_event *e)
 	e->time = bj_get(d, mail, "timestamp");
 	e->time_field = "mail.timestamp";
 	e->type = BM_ET_OTHER;
-
-#define SES_TIME(obj, path) \
-	do { bj_ref t_ = bj_get(d, (obj), "timestamp"); \
-		 if (t_ != 0 && !bj_is(d, t_, BJ_NULL)) { e->time = t_; e->time_field = path; } } while (0)
 
 	k = bm_json_str(d, bj_get(d, n, "eventType"));
 	if (k.ptr == NULL)
@@ -121,90 +268,14 @@ ses_describe(bm_ctx *c, bj_ref n, ses_event *e)
 		return false;
 	}
 	e->provider_type = k;
-	if (bm_str_eq(k, "Bounce"))
+	for (size_t i = 0; i < sizeof(ses_kinds) / sizeof(ses_kinds[0]); i++)
 	{
-		part = bj_get(d, n, "bounce");
-		e->type = BM_ET_BOUNCE;
-		e->list = bj_get(d, part, "bouncedRecipients");
-		e->list_field = "bounce.bouncedRecipients";
-		e->list_kind = SES_RECIPIENT_OBJECTS;
-		SES_TIME(part, "bounce.timestamp");
-		e->provider_type = bm_json_str(d, bj_get(d, part, "bounceType"));
-		e->provider_subtype = bm_json_str(d, bj_get(d, part, "bounceSubType"));
-		e->feedback_id = bm_json_str_nonempty(d, bj_get(d, part, "feedbackId"));
-		if (bm_str_eq(e->provider_type, "Permanent"))
-			e->flags |= BM_EVF_PROVIDER_HARD;
-		else if (bm_str_eq(e->provider_type, "Transient"))
+		if (bm_str_eq(k, ses_kinds[i].kind))
 		{
-			e->flags |= BM_EVF_PROVIDER_SOFT;
-			e->transient_general = bm_str_eq(e->provider_subtype, "General");
+			ses_kinds[i].describe(d, n, e);
+			break;
 		}
-		if (bm_str_eq(e->provider_subtype, "OnAccountSuppressionList"))
-			e->flags |= BM_EVF_NO_RATE | BM_EVF_PROVIDER_SUPPRESSED;
-		else if (bm_str_eq(e->provider_subtype, "Suppressed"))
-			e->flags |= BM_EVF_PROVIDER_SUPPRESSED;
 	}
-	else if (bm_str_eq(k, "Complaint"))
-	{
-		part = bj_get(d, n, "complaint");
-		e->list = bj_get(d, part, "complainedRecipients");
-		e->list_field = "complaint.complainedRecipients";
-		e->list_kind = SES_RECIPIENT_OBJECTS;
-		SES_TIME(part, "complaint.timestamp");
-		e->provider_type = bm_json_str(d, bj_get(d, part, "complaintFeedbackType"));
-		e->provider_subtype = bm_json_str(d, bj_get(d, part, "complaintSubType"));
-		e->feedback_id = bm_json_str_nonempty(d, bj_get(d, part, "feedbackId"));
-		e->type = bm_str_eq(e->provider_type, "not-spam") ? BM_ET_OTHER : BM_ET_COMPLAINT;
-		if (bm_str_eq(e->provider_subtype, "OnAccountSuppressionList"))
-			e->flags |= BM_EVF_NO_RATE;
-	}
-	else if (bm_str_eq(k, "Delivery"))
-	{
-		part = bj_get(d, n, "delivery");
-		e->type = BM_ET_DELIVERED;
-		e->list = bj_get(d, part, "recipients");
-		e->list_field = "delivery.recipients";
-		SES_TIME(part, "delivery.timestamp");
-		e->diagnostic = bm_json_str(d, bj_get(d, part, "smtpResponse"));
-	}
-	else if (bm_str_eq(k, "DeliveryDelay"))
-	{
-		part = bj_get(d, n, "deliveryDelay");
-		e->type = BM_ET_DEFERRED;
-		e->list = bj_get(d, part, "delayedRecipients");
-		e->list_field = "deliveryDelay.delayedRecipients";
-		e->list_kind = SES_RECIPIENT_OBJECTS;
-		SES_TIME(part, "deliveryDelay.timestamp");
-		e->provider_subtype = bm_json_str(d, bj_get(d, part, "delayType"));
-		e->delay_ts = bm_json_str(d, bj_get(d, part, "timestamp"));
-	}
-	else if (bm_str_eq(k, "Send"))
-		e->type = BM_ET_SENT;
-	else if (bm_str_eq(k, "Reject"))
-	{
-		e->type = BM_ET_DROPPED;
-		e->diagnostic = bm_json_str(d, bm_json_path(d, n, "reject", "reason", NULL));
-	}
-	else if (bm_str_eq(k, "Open"))
-	{
-		e->type = BM_ET_OPEN;
-		SES_TIME(bj_get(d, n, "open"), "open.timestamp");
-	}
-	else if (bm_str_eq(k, "Click"))
-	{
-		e->type = BM_ET_CLICK;
-		SES_TIME(bj_get(d, n, "click"), "click.timestamp");
-	}
-	else if (bm_str_eq(k, "Rendering Failure"))
-		e->diagnostic = bm_json_str(d, bm_json_path(d, n, "failure", "errorMessage", NULL));
-	else if (bm_str_eq(k, "Subscription"))
-	{
-		part = bj_get(d, n, "subscription");
-		SES_TIME(part, "subscription.timestamp");
-		e->type = ses_subscription_opt_out(d, part) ? BM_ET_UNSUBSCRIBE : BM_ET_OTHER;
-		e->provider_subtype = bm_json_str(d, bj_get(d, part, "source"));
-	}
-#undef SES_TIME
 
 	if (!bj_is(d, e->list, BJ_ARRAY))
 	{
@@ -219,36 +290,21 @@ ses_describe(bm_ctx *c, bj_ref n, ses_event *e)
 	return true;
 }
 
+/* feedbackId:email for bounces and complaints; else messageId:kind:email (deliveries "delivery", delays
+ * with the delay's timestamp after it), DERIVED_ID. */
 static void
 ses_event_id(bm_ctx *c, const ses_event *e, bm_event *ev)
 {
-	bm_sb_reset(&c->id);
 	if ((e->type == BM_ET_BOUNCE || bm_str_eq(e->kind, "Complaint")) && e->feedback_id.ptr)
 	{
-		bm_sb_add_str(&c->id, e->feedback_id);
-		bm_sb_add(&c->id, ":", 1);
-		bm_sb_add_str(&c->id, ev->email);
+		ev->provider_event_id = bm_joined_id(c, "", (bm_str[]) {e->feedback_id, ev->email}, 2);
+		return;
 	}
-	else
-	{
-		bm_sb_add_str(&c->id, e->message_id.ptr ? e->message_id : bm_str_lit("no-message-id"));
-		if (e->type == BM_ET_DELIVERED)
-			bm_sb_addz(&c->id, ":delivery:");
-		else
-		{
-			bm_sb_add(&c->id, ":", 1);
-			bm_sb_add_str(&c->id, e->kind);
-			bm_sb_add(&c->id, ":", 1);
-		}
-		bm_sb_add_str(&c->id, ev->email);
-		if (e->type == BM_ET_DEFERRED)
-		{
-			bm_sb_add(&c->id, ":", 1);
-			bm_sb_add_str(&c->id, e->delay_ts);
-		}
-		ev->flags |= BM_EVF_DERIVED_ID;
-	}
-	ev->provider_event_id = bm_sb_str(&c->id);
+	ev->provider_event_id = bm_joined_id(c, "", (bm_str[]) {
+		e->message_id.ptr ? e->message_id : bm_str_lit("no-message-id"),
+		e->type == BM_ET_DELIVERED ? bm_str_lit("delivery") : e->kind, ev->email, e->delay_ts},
+										 e->type == BM_ET_DEFERRED ? 4 : 3);
+	ev->flags |= BM_EVF_DERIVED_ID;
 }
 
 static bm_payload_status

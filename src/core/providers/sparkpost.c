@@ -149,20 +149,8 @@ sparkpost_element(bm_ctx *c, bj_ref o)
 	ev.provider_event_id = bm_json_scalar_text(d, bj_get(d, e, "event_id"));
 	if (ev.provider_event_id.ptr == NULL || ev.provider_event_id.len == 0)
 	{
-		bm_str		parts[] = {type, ev.email, bm_json_scalar_text(d, ts), ev.message_id};
-		uint64_t	h = BM_FNV_INIT;
-
-		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		{
-			if (i > 0)
-				h = bm_fnv1a(h, "|", 1);
-			if (parts[i].ptr)
-				h = bm_fnv1a(h, parts[i].ptr, parts[i].len);
-		}
-		bm_sb_reset(&c->id);
-		bm_sb_addz(&c->id, "sp:");
-		bm_sb_add_hex64(&c->id, h);
-		ev.provider_event_id = bm_sb_str(&c->id);
+		ev.provider_event_id = bm_hashed_id(c, "sp:", (bm_str[]) {type, ev.email, bm_json_scalar_text(d, ts),
+			ev.message_id}, 4);
 		ev.flags |= BM_EVF_DERIVED_ID;
 	}
 	bm_emit(c, &ev);

@@ -8,7 +8,7 @@
 
 #include <openssl/crypto.h>
 
-#include "providers/json.h"
+#include "json/json.h"
 
 #define MG_SIG_FIELD	"signature.signature"
 #define MG_TS_FIELD		"signature.timestamp"

@@ -7,7 +7,7 @@
 
 #include <openssl/x509.h>
 
-#include "providers/json.h"
+#include "json/json.h"
 #include "sig_internal.h"
 
 struct bm_sns_msg
