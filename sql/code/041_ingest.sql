@@ -51,12 +51,21 @@ BEGIN
         batch_id := NULL;
         message := NULL;
         BEGIN
-            BEGIN
-                SELECT * INTO r FROM @extschema@.ingest(e.raw, e.provider::text, all_or_nothing => true);
-            EXCEPTION WHEN invalid_parameter_value THEN
-                -- providers whose payloads are arrays of events: the element alone is the wrong shape
-                SELECT * INTO r FROM @extschema@.ingest('[' || e.raw || ']', e.provider::text, all_or_nothing => true);
-            END;
+            IF e.provider = 'email' THEN
+                -- a bounce email: read again whole; still refused is still a failure (nothing kept twice)
+                SELECT * INTO r FROM @extschema@.ingest_email(e.raw);
+                IF r.quarantined > 0 THEN
+                    RAISE EXCEPTION 'the email is still refused (% of its recipients)', r.quarantined
+                          USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            ELSE
+                BEGIN
+                    SELECT * INTO r FROM @extschema@.ingest(e.raw, e.provider::text, all_or_nothing => true);
+                EXCEPTION WHEN invalid_parameter_value THEN
+                    -- providers whose payloads are arrays of events: the element alone is the wrong shape
+                    SELECT * INTO r FROM @extschema@.ingest('[' || e.raw || ']', e.provider::text, all_or_nothing => true);
+                END;
+            END IF;
             UPDATE @extschema@.ingest_errors x
                SET replayed_at = now(), replay_batch_id = r.batch_id
              WHERE x.error_id = e.error_id;

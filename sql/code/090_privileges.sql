@@ -5,8 +5,8 @@
 --   bounce_mgmt_admin   + suppress / unsuppress, rules, settings, thresholds, maintenance, replay,
 --                       provider accounts and their API keys, sync
 -- SECURITY DEFINER is kept to the few functions that must act as the extension's owner (README
--- "Security" lists each with its audit): ingest() writes the event store, which no role may write
--- directly (the sync procedure, which commits and so cannot be a definer, takes the owner's rights in C
+-- "Security" lists each with its audit): ingest() and ingest_email() write the event store, which no
+-- role may write directly (the sync procedure, which commits and so cannot be a definer, takes the owner's rights in C
 -- for its database steps only); create_partition() and drop_event_partitions() add and drop partitions; pending_notices()
 -- reads raw events for readers.  Every other function runs with the caller's rights, so history columns
 -- (opened_by, closed_by, notified_by) record who acted.  This file runs again on every upgrade.
@@ -40,6 +40,7 @@ REVOKE EXECUTE ON ALL ROUTINES IN SCHEMA @extschema@ FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
     @extschema@.classify(text, integer, @extschema@.smtp_status),
     @extschema@.parse_smtp_reply(text),
+    @extschema@.parse_bounce_email(text), @extschema@.parse_bounce_email(bytea, text),
     @extschema@.reason_catalog(),
     @extschema@.classify_rules_cache(),
     @extschema@.normalize_email(text),
@@ -86,6 +87,7 @@ GRANT INSERT ON @extschema@.hourly_counts, @extschema@.hourly_totals TO bounce_m
 GRANT EXECUTE ON FUNCTION
     @extschema@.event_row_columns(),
     @extschema@.ingest(text, text, boolean), @extschema@.ingest(jsonb, text, boolean),
+    @extschema@.ingest_email(text), @extschema@.ingest_email(bytea, text),
     @extschema@.record_send(text, timestamptz), @extschema@.record_sends(text[], timestamptz),
     @extschema@.mark_notified(text, text)
     TO bounce_mgmt_writer;

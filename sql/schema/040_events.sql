@@ -4,8 +4,8 @@
 -- Every unique key of a per-address table starts with email, the distribution column for Citus.
 
 CREATE TYPE @extschema@.provider AS ENUM
-    ('sendgrid', 'ses', 'mailgun', 'postmark', 'generic', 'sparkpost', 'mailjet', 'brevo', 'mandrill');
-COMMENT ON TYPE @extschema@.provider IS 'the email providers whose payloads ingest() understands';
+    ('sendgrid', 'ses', 'mailgun', 'postmark', 'generic', 'sparkpost', 'mailjet', 'brevo', 'mandrill', 'email');
+COMMENT ON TYPE @extschema@.provider IS 'the email providers whose payloads ingest() understands, and email: bounce emails (ingest_email())';
 
 CREATE TYPE @extschema@.event_type AS ENUM
     ('sent', 'delivered', 'deferred', 'bounce', 'dropped', 'complaint', 'unsubscribe', 'open', 'click', 'other');

@@ -270,3 +270,7 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.sync_runs_run_id_seq', '
 -- open_suppressions() takes the escalation rule and note as well (apply_escalation() goes through it)
 DROP FUNCTION @extschema@.open_suppressions(text[], @extschema@.suppression_cause[], @extschema@.bounce_reason[],
                                             bigint[], timestamptz[]);
+
+-- ---- bounce emails (issue 10) ---------------------------------------------------------------------------
+ALTER TYPE @extschema@.provider ADD VALUE 'email';
+COMMENT ON TYPE @extschema@.provider IS 'the email providers whose payloads ingest() understands, and email: bounce emails (ingest_email())';

@@ -16,6 +16,7 @@ static const char *const provider_names[BM_PROVIDER_COUNT] = {
 	[BM_PROVIDER_MAILJET] = "mailjet",
 	[BM_PROVIDER_BREVO] = "brevo",
 	[BM_PROVIDER_MANDRILL] = "mandrill",
+	[BM_PROVIDER_EMAIL] = "email",
 };
 
 static const char *const event_type_names[BM_ET_COUNT] = {
@@ -78,6 +79,7 @@ bm_provider_from_name(const char *name, size_t len, bm_provider *out)
 	return false;
 }
 
+/* The providers whose JSON payloads ingest() reads ("email" is ingest_email()'s). */
 const char *
 bm_provider_list(void)
 {

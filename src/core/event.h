@@ -33,6 +33,7 @@ typedef enum bm_provider
 	BM_PROVIDER_MAILJET,
 	BM_PROVIDER_BREVO,
 	BM_PROVIDER_MANDRILL,
+	BM_PROVIDER_EMAIL,			/* bounce emails (DSN, ARF, MTA texts) read by src/core/mail; no JSON */
 	BM_PROVIDER_COUNT,
 	BM_PROVIDER_AUTO = BM_PROVIDER_COUNT	/* "detect it from the payload" (argument only) */
 } bm_provider;

@@ -63,7 +63,7 @@ struct bm_parser
 	}			walk[BJ_MAX_DEPTH + 1];	/* bm_payload_walk's open containers */
 };
 
-/* Indexed by bm_provider. */
+/* Indexed by bm_provider; NULL for a provider without JSON payloads (email). */
 static const bm_adapter *const adapters[BM_PROVIDER_COUNT] = {
 	[BM_PROVIDER_SENDGRID] = &bm_adapter_sendgrid,
 	[BM_PROVIDER_SES] = &bm_adapter_ses,
@@ -557,6 +557,9 @@ bm_parse_payload(bm_parser *parser, const char *payload, size_t len, const bm_pa
 		return set_error(err, BM_PAYLOAD_SHAPE, 0, BM_PROVIDER_AUTO, "$", "invalid arguments");
 	if (opts->provider != BM_PROVIDER_AUTO && (unsigned) opts->provider >= BM_PROVIDER_COUNT)
 		return set_error(err, BM_PAYLOAD_SHAPE, 0, BM_PROVIDER_AUTO, "$", "unknown provider");
+	if (opts->provider != BM_PROVIDER_AUTO && adapters[opts->provider] == NULL)
+		return set_error(err, BM_PAYLOAD_SHAPE, 0, opts->provider, "$",
+						 "this provider's input is not a JSON payload (bounce emails: ingest_email())");
 	if (payload == NULL)
 		payload = "";
 	max_depth = opts->max_depth > 0 ? opts->max_depth : BM_DEFAULT_MAX_DEPTH;

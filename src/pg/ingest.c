@@ -41,11 +41,11 @@ PG_FUNCTION_INFO_V1(bm_ingest_sql);
 
 static bool keep_raw = true;
 
-typedef struct ingest_state
+struct bm_ingest_session
 {
 	MemoryContext batch_cxt;	/* the call: parser, rows, notes */
 	MemoryContext row_cxt;		/* one row's values: reset after each row */
-	bm_parser  *parser;
+	bm_parser  *parser;			/* the JSON payload parser (ingest()); NULL for other sources */
 	const bm_ingest_options *opts;
 	const bm_ingest_catalog *cat;
 	bm_batch	batch;
@@ -58,7 +58,8 @@ typedef struct ingest_state
 	size_t		q_index;
 	int64		q_error_id;
 	int64		q_more;
-} ingest_state;
+};
+typedef struct bm_ingest_session ingest_state;
 
 void
 bm_ingest_init(void)
@@ -75,7 +76,8 @@ destroy_parser(void *arg)
 {
 	ingest_state *st = (ingest_state *) arg;
 
-	bm_parser_destroy(st->parser);
+	if (st->parser != NULL)
+		bm_parser_destroy(st->parser);
 	st->parser = NULL;
 }
 
@@ -284,10 +286,14 @@ acceptable(ingest_state *st, const bm_event *ev, size_t index, bool *keep)
 	return true;
 }
 
+/*
+ * One event into the rows of the next flush: checked (or quarantined), classified (given: the caller's
+ * verdict, e.g. a bounce email's, read with its SMTP command; else verdict_for), its raw JSON from the
+ * parse (raw_ref) or given as jsonb.
+ */
 static void
-sink_event(void *ctx, const bm_event *ev)
+store_event(ingest_state *st, const bm_event *ev, const bm_verdict *given, Datum given_raw)
 {
-	ingest_state *st = (ingest_state *) ctx;
 	const bm_ingest_catalog *cat = st->cat;
 	bm_verdict	v;
 	bool		classified;
@@ -309,7 +315,9 @@ sink_event(void *ctx, const bm_event *ev)
 	if (!acceptable(st, ev, index, &keep))
 		return;
 	old = MemoryContextSwitchTo(st->row_cxt);
-	if (keep && keep_raw && ev->raw_ref != 0)
+	if (keep && keep_raw && given_raw != (Datum) 0)
+		raw = given_raw;
+	else if (keep && keep_raw && ev->raw_ref != 0 && st->parser != NULL)
 	{
 		const char *why;
 
@@ -324,7 +332,16 @@ sink_event(void *ctx, const bm_event *ev)
 		}
 	}
 
-	verdict_for(ev, &v, &classified);
+	if (given != NULL)
+	{
+		v = *given;
+		classified = true;
+		/* a deferral is temporary by definition, whatever its words */
+		if (ev->type == BM_ET_DEFERRED && v.bounce_class == BM_HARD)
+			v.bounce_class = BM_SOFT;
+	}
+	else
+		verdict_for(ev, &v, &classified);
 	/* the row holds enum label OIDs indexed by these: never index past the tables */
 	if ((unsigned) ev->provider >= BM_PROVIDER_COUNT || (unsigned) ev->type >= BM_ET_COUNT ||
 		(classified && ((unsigned) v.bounce_class > BM_NOT_BOUNCE || (unsigned) v.reason >= BM_REASON_COUNT ||
@@ -372,6 +389,12 @@ sink_event(void *ctx, const bm_event *ev)
 
 	if (st->rows.n == BM_FLUSH_ROWS)
 		flush(st);
+}
+
+static void
+sink_event(void *ctx, const bm_event *ev)
+{
+	store_event((ingest_state *) ctx, ev, NULL, (Datum) 0);
 }
 
 static void
@@ -454,18 +477,13 @@ report_payload_error(const bm_payload_error *err, const bm_ingest_options *opts)
 	}
 }
 
-void
-bm_ingest_payload(const char *payload, size_t len, const bm_ingest_options *opts, bm_ingest_result *result)
+bm_ingest_session *
+bm_ingest_begin(const bm_ingest_options *opts, size_t payload_bytes)
 {
 	ingest_state *st;
 	MemoryContext batch_cxt;
 	MemoryContext old;
 	MemoryContextCallback *cb;
-	bm_payload_opts popts;
-	bm_sink		sink;
-	bm_payload_error err;
-	bm_provider detected = BM_PROVIDER_AUTO;
-	bm_payload_status status;
 	int64		now_unix;
 
 	/* the call's memory outlives the SPI connection (its procedure context goes with SPI_finish) */
@@ -482,30 +500,57 @@ bm_ingest_payload(const char *payload, size_t len, const bm_ingest_options *opts
 	st->max_time = now_unix + USECS_PER_DAY;
 	st->horizon = st->cat->retention_us >= now_unix ? 0 : now_unix - st->cat->retention_us;
 	st->rows.store = tuplestore_begin_heap(false, false, Max(work_mem, FLUSH_MEMORY_KB));
-	st->parser = bm_parser_create();
-	if (st->parser == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	cb = palloc0(sizeof(MemoryContextCallback));
 	cb->func = destroy_parser;
 	cb->arg = st;
 	MemoryContextRegisterResetCallback(batch_cxt, cb);
-	bm_store_begin(&st->batch, st->cat, opts->source ? opts->source : "ingest", (int64) len);
+	bm_store_begin(&st->batch, st->cat, opts->source ? opts->source : "ingest", (int64) payload_bytes);
 	st->batch.provider = opts->provider;
+	MemoryContextSwitchTo(old);
+	return st;
+}
 
-	memset(&popts, 0, sizeof(popts));
-	popts.provider = opts->provider;
-	popts.max_depth = 0;
-	popts.keep_raw = true;		/* the element is needed for quarantine even when raw is not stored */
-	sink.ctx = st;
-	sink.event = sink_event;
-	sink.reject = sink_reject;
-	sink.note = sink_note;
-	memset(&err, 0, sizeof(err));
-	status = bm_parse_payload(st->parser, payload, len, &popts, &sink, &detected, &err);
-	if (status != BM_PAYLOAD_OK)
-		report_payload_error(&err, opts);
-	if (detected != BM_PROVIDER_AUTO)
-		st->batch.provider = detected;
+void
+bm_ingest_add(bm_ingest_session *st, const bm_event *ev, const bm_verdict *verdict, Datum raw)
+{
+	store_event(st, ev, verdict, raw);
+}
+
+void
+bm_ingest_refuse(bm_ingest_session *st, bm_provider provider, size_t index, bm_str element,
+				 const char *reason, const char *field)
+{
+	st->batch.events++;
+	quarantine(st, provider, index, element, reason, field);
+}
+
+void
+bm_ingest_note(bm_ingest_session *st, const char *note)
+{
+	MemoryContext old = MemoryContextSwitchTo(st->batch_cxt);
+
+	st->batch.notes = lappend(st->batch.notes, cstring_to_text(note));
+	MemoryContextSwitchTo(old);
+}
+
+int32
+bm_ingest_seen(const bm_ingest_session *st)
+{
+	return st->batch.events;
+}
+
+MemoryContext
+bm_ingest_context(const bm_ingest_session *st)
+{
+	return st->batch_cxt;
+}
+
+void
+bm_ingest_end(bm_ingest_session *st, bm_ingest_result *result)
+{
+	MemoryContext batch_cxt = st->batch_cxt;
+	MemoryContext old = MemoryContextSwitchTo(batch_cxt);
+
 	quarantine_close(st);
 	if (st->rows.n > 0)
 		flush(st);				/* carries the final counts into the batch row */
@@ -521,6 +566,39 @@ bm_ingest_payload(const char *payload, size_t len, const bm_ingest_options *opts
 	result->duplicates = st->batch.events - result->inserted - st->batch.quarantined;
 	SPI_finish();
 	MemoryContextDelete(batch_cxt);
+}
+
+void
+bm_ingest_payload(const char *payload, size_t len, const bm_ingest_options *opts, bm_ingest_result *result)
+{
+	ingest_state *st = bm_ingest_begin(opts, len);
+	MemoryContext old;
+	bm_payload_opts popts;
+	bm_sink		sink;
+	bm_payload_error err;
+	bm_provider detected = BM_PROVIDER_AUTO;
+	bm_payload_status status;
+
+	old = MemoryContextSwitchTo(st->batch_cxt);
+	st->parser = bm_parser_create();
+	if (st->parser == NULL)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	memset(&popts, 0, sizeof(popts));
+	popts.provider = opts->provider;
+	popts.max_depth = 0;
+	popts.keep_raw = true;		/* the element is needed for quarantine even when raw is not stored */
+	sink.ctx = st;
+	sink.event = sink_event;
+	sink.reject = sink_reject;
+	sink.note = sink_note;
+	memset(&err, 0, sizeof(err));
+	status = bm_parse_payload(st->parser, payload, len, &popts, &sink, &detected, &err);
+	if (status != BM_PAYLOAD_OK)
+		report_payload_error(&err, opts);
+	if (detected != BM_PROVIDER_AUTO)
+		st->batch.provider = detected;
+	MemoryContextSwitchTo(old);
+	bm_ingest_end(st, result);
 }
 
 /* ingest(payload text, provider text DEFAULT NULL, all_or_nothing boolean DEFAULT false) */

@@ -540,6 +540,16 @@ TEST(driver_invalid_arguments)
 		CHECK_STR(c.err.message, "unknown provider");
 		capture_free(&c);
 	}
+	{
+		/* bounce emails are not JSON payloads: a clear refusal, not a NULL adapter */
+		capture		c;
+		bm_payload_opts email = {BM_PROVIDER_EMAIL, 0, false, 0};
+
+		capture_run_with(&c, p, "[]", 2, &email);
+		CHECK_INT(c.status, BM_PAYLOAD_SHAPE);
+		CHECK(strstr(c.err.message, "ingest_email()") != NULL);
+		capture_free(&c);
+	}
 	bm_parser_destroy(p);
 }
 

@@ -67,6 +67,13 @@ SELECT m.entry, m.input, pg_temp.try(m.sql) AS outcome
     ('provider_keys', 'api_key NULL', $$INSERT INTO bounce_mgmt.provider_keys VALUES ('nope', NULL) RETURNING 'x'$$),
     ('sync', 'unknown account', $$CALL bounce_mgmt.sync('no-such-account')$$),
     ('sync', 'since in the future', $$CALL bounce_mgmt.sync('no-such-account', now() + interval '1 hour')$$),
+    ('parse_bounce_email', 'not an email', $$SELECT count(*)::text FROM bounce_mgmt.parse_bounce_email('no header here')$$),
+    ('parse_bounce_email', 'an ordinary email (not a bounce)', $$SELECT count(*)::text FROM bounce_mgmt.parse_bounce_email(E'From: a@example.com\n\nhi')$$),
+    ('parse_bounce_email', 'binary junk', $$SELECT count(*)::text FROM bounce_mgmt.parse_bounce_email('\x00fffe01'::bytea)$$),
+    ('parse_bounce_email', 'unknown charset', $$SELECT count(*)::text FROM bounce_mgmt.parse_bounce_email('\x41'::bytea, 'klingon')$$),
+    ('parse_bounce_email', '10,000 MIME parts', $$SELECT count(*)::text FROM bounce_mgmt.parse_bounce_email(E'From: a@example.com\nContent-Type: multipart/mixed; boundary=b\n\n' || repeat(E'--b\n\nx\n', 10000))$$),
+    ('parse_bounce_email', 'MIME nesting 1,000 deep', $$SELECT count(*)::text FROM bounce_mgmt.parse_bounce_email(E'From: a@example.com\n' || (SELECT string_agg('Content-Type: multipart/mixed; boundary=b' || i || E'\n\n--b' || i || E'\n', '') FROM generate_series(1, 1000) i))$$),
+    ('ingest_email', 'empty message', $$SELECT inserted::text FROM bounce_mgmt.ingest_email('')$$),
     ('user_email_changed', 'attached BEFORE UPDATE', $$UPDATE users SET email = 'v@example.com' RETURNING 'x'$$)
   ) AS v(entry, input, sql)) AS m
  ORDER BY m.ord;
