@@ -20,5 +20,6 @@ test/upgrade/run.sh
 test/dump/run.sh
 test/security/run.sh
 test/accuracy/run.sh
+test/accuracy/email_sql.sh
 test/http/run.sh
 test/cron/run.sh

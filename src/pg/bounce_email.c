@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
@@ -320,6 +321,34 @@ record_id(const store_ctx *c, const bm_mail_recipient *r)
 	return (bm_str) {id, strlen(id)};
 }
 
+/*
+ * An email without a usable date (no Date, Arrival-Date or Last-Attempt-Date) is taken as arriving now —
+ * an MTA pipes it as it comes — unless the same record is stored already: then its time, so that the
+ * email ingested again is a duplicate (the dedupe key includes the time).
+ */
+static int64
+undated_time(const store_ctx *c, const bm_event *ev)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		args[2];
+	int			rc;
+
+	args[0] = PointerGetDatum(cstring_to_text_with_len(ev->email.ptr, (int) ev->email.len));
+	args[1] = PointerGetDatum(cstring_to_text_with_len(ev->provider_event_id.ptr, (int) ev->provider_event_id.len));
+	rc = SPI_execute_with_args("SELECT occurred_at FROM " BM_SCHEMA ".events"
+							   " WHERE email = $1 AND provider = 'email' AND provider_event_id = $2 LIMIT 1",
+							   2, types, args, NULL, true, 1);
+	if (rc == SPI_OK_SELECT && SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			return DatumGetTimestampTz(d) + UNIX_TO_PG_USECS;
+	}
+	return c->now_unix;
+}
+
 static void
 emit_store(void *arg, const bm_mail_recipient *r)
 {
@@ -349,8 +378,7 @@ emit_store(void *arg, const bm_mail_recipient *r)
 	ev.email_original = r->recipient_original;
 	at = memchr(r->recipient.ptr, '@', r->recipient.len);
 	ev.domain = at ? (bm_str) {at + 1, r->recipient.len - (size_t) (at + 1 - r->recipient.ptr)} : BM_STR_NULL;
-	/* an email without a usable date is taken as arriving now (an MTA pipes it as it comes) */
-	ev.occurred_at = r->occurred_at != BM_TIME_NONE ? r->occurred_at : c->now_unix;
+	ev.occurred_at = r->occurred_at != BM_TIME_NONE ? r->occurred_at : undated_time(c, &ev);
 	ev.reply_code = r->reply_code;
 	ev.status = r->status;
 	ev.diagnostic = r->diagnostic;
