@@ -21,5 +21,6 @@ test/dump/run.sh
 test/security/run.sh
 test/accuracy/run.sh
 test/accuracy/email_sql.sh
+test/mail/run.sh
 test/http/run.sh
 test/cron/run.sh
