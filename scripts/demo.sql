@@ -53,6 +53,9 @@ DELETE FROM bounce_mgmt.classify_rules;
 \echo
 \echo '== 4. Ingesting the providers'' real payloads (test/fixtures/providers) ============================='
 \echo 'each file as the provider sent it; the provider is detected from the payload'
+-- the fixtures and corpus emails are years old: keep events that far back (by default events older than
+-- settings.event_retention, 180 days, are refused, because their month may already be dropped)
+UPDATE bounce_mgmt.settings SET event_retention = '100 years';
 CREATE TEMP TABLE fixture_files (name text);
 \set fixtures :repo '/test/fixtures/providers'
 \set ls_cmd 'cd ' :'fixtures' ' && ls */*.json | grep -v -e error_ -e signature -e classifications -e deliverystats'
@@ -68,6 +71,19 @@ SELECT provider, event_type AS event, email, provider_type || coalesce('/' || pr
        bounce_class AS class, reason, left(diagnostic, 50) AS diagnostic
   FROM bounce_mgmt.events
  WHERE event_type IN ('bounce', 'dropped') ORDER BY provider, occurred_at LIMIT 20;
+
+\echo
+\echo '== 4b. Bounce emails as the mail servers sent them (a DSN, Postfix, Exim, qmail, a complaint, an out-of-office) =='
+\set eml :repo '/test/fixtures/sisimai/eml/'
+SELECT f AS email, p.recipient, p.event_type AS event, p.bounce_class AS class, p.reason, p.smtp_command AS "failed at",
+       p.decoder
+  FROM unnest(ARRAY['rfc3464-01.eml', 'lhost-postfix-03.eml', 'lhost-exim-01.eml', 'lhost-qmail-01.eml',
+                    'arf-01.eml', 'rfc3834-01.eml']) f
+ CROSS JOIN LATERAL bounce_mgmt.parse_bounce_email(pg_read_binary_file(:'eml' || f)) p;
+SELECT f AS email, i.events, i.inserted, i.duplicates, i.quarantined
+  FROM unnest(ARRAY['rfc3464-01.eml', 'lhost-postfix-03.eml', 'lhost-exim-01.eml', 'lhost-qmail-01.eml',
+                    'arf-01.eml', 'rfc3834-01.eml']) f
+ CROSS JOIN LATERAL bounce_mgmt.ingest_email(pg_read_binary_file(:'eml' || f)) i;
 
 \echo
 \echo '== 5. Four weeks of mail from an application (SendGrid webhooks, an SES complaint via SNS) ========'
