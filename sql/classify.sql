@@ -78,3 +78,13 @@ SELECT (c).reason FROM (SELECT classify(repeat(E'\u00e9\u65e5', 200000)) AS c) s
 SELECT d, r, s, (classify(d, r, s::smtp_status)).bounce_class, (classify(d, r, s::smtp_status)).reason
   FROM (VALUES ('user unknown', 450, '5.1.1'), (NULL, 450, '5.1.1'), ('421 5.1.1 user unknown', NULL, NULL),
                ('550 4.1.1 user unknown', NULL, NULL), ('550 5.1.1 user unknown', NULL, NULL)) AS t(d, r, s);
+
+-- with the SMTP command the reply answered (a bounce email says so): a "user unknown" at DATA is a
+-- content filter, at RCPT a dead address; a refusal at MAIL FROM is the sender's; at the greeting a block
+SELECT cmd, (c).bounce_class, (c).reason, (c).fault
+  FROM unnest(ARRAY['RCPT', 'DATA', 'MAIL', 'CONNECT', NULL]) cmd,
+       LATERAL (SELECT classify('550 <x@example.com>... User unknown', NULL, NULL, cmd) AS c) x;
+-- a specific status (5.1.1) still decides: with pipelining an MTA reads the RCPT reply after sending DATA
+SELECT (classify('550 5.1.1 <x@example.com>... User unknown', NULL, NULL, 'DATA')).reason AS with_status;
+SELECT (classify('550 5.1.1 user unknown', 550, '5.1.1', 'data')).reason AS lower_case_ok;
+SELECT classify('550 user unknown', NULL, NULL, 'QUIT');

@@ -23,6 +23,16 @@ CREATE OR REPLACE FUNCTION @extschema@.classify(diagnostic text, reply_code inte
 COMMENT ON FUNCTION @extschema@.classify(text, integer, @extschema@.smtp_status) IS
     'classify a bounce from its diagnostic text and optional reply code / enhanced status (given codes win over codes found in the text)';
 
+-- With the SMTP command the reply answered (what a bounce email or an MTA log says): a "user unknown" at
+-- DATA is a content filter, a refusal at CONNECT/HELO or MAIL is the sender's.  No defaults, so calls
+-- with up to three arguments keep resolving to the function above.
+CREATE OR REPLACE FUNCTION @extschema@.classify(diagnostic text, reply_code integer, status @extschema@.smtp_status,
+                                     smtp_command text)
+    RETURNS @extschema@.classification
+    AS 'MODULE_PATHNAME', 'bm_classify_sql' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.classify(text, integer, @extschema@.smtp_status, text) IS
+    'classify() with the SMTP command the reply answered (CONNECT, HELO, EHLO, MAIL, RCPT, DATA, BDAT; NULL: unknown)';
+
 CREATE OR REPLACE FUNCTION @extschema@.parse_smtp_reply(diagnostic text,
                                              OUT reply_code integer, OUT status @extschema@.smtp_status,
                                              OUT message text)

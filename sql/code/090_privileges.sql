@@ -39,6 +39,7 @@ REVOKE EXECUTE ON ALL ROUTINES IN SCHEMA @extschema@ FROM PUBLIC;
 -- pure functions and the type's support functions stay callable by whoever can reach the schema
 GRANT EXECUTE ON FUNCTION
     @extschema@.classify(text, integer, @extschema@.smtp_status),
+    @extschema@.classify(text, integer, @extschema@.smtp_status, text),
     @extschema@.parse_smtp_reply(text),
     @extschema@.parse_bounce_email(text), @extschema@.parse_bounce_email(bytea, text),
     @extschema@.reason_catalog(),

@@ -105,7 +105,25 @@ bm_classify_sql(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(2))
 		status = (bm_status) PG_GETARG_UINT32(2);
 
-	rule_id = bm_classify_with_rules(diag, len, reply_code, status, &v);
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+	{
+		/* the SMTP command the reply answered (a bounce email says so): the verdict uses it */
+		char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(3));
+		bm_classify_ctx ctx = {BM_SMTP_NONE};
+
+		for (int c = BM_SMTP_NONE + 1; c < BM_SMTP_COMMAND_COUNT; c++)
+			if (pg_strcasecmp(name, bm_smtp_command_name((bm_smtp_command) c)) == 0)
+				ctx.command = (bm_smtp_command) c;
+		if (ctx.command == BM_SMTP_NONE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown SMTP command \"%s\"", name),
+					 errhint("One of CONNECT, HELO, EHLO, MAIL, RCPT, DATA, BDAT; or NULL.")));
+		bm_classify_ex(diag, len, reply_code, status, &ctx, &v);
+		rule_id = bm_rules_apply(diag, len, &v);
+	}
+	else
+		rule_id = bm_classify_with_rules(diag, len, reply_code, status, &v);
 
 	values[0] = ObjectIdGetDatum(cache->enums.class_oid[v.bounce_class]);
 	values[1] = ObjectIdGetDatum(cache->enums.reason_oid[v.reason]);
