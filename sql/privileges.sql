@@ -36,7 +36,7 @@ SET search_path = '';
 SELECT bounce_mgmt.unsuppress('priv-hard@example.jp', 'user fixed the mailbox') AS lifted;
 SELECT closed_by = current_user AS recorded_who FROM bounce_mgmt.suppressions WHERE email = 'priv-hard@example.jp';
 SELECT bounce_mgmt.suppress('priv-ops@example.jp', 'asked by phone') > 0 AS suppressed;
-SELECT escalated IS NOT NULL AS ran FROM bounce_mgmt.run_maintenance();
+SELECT escalated IS NOT NULL AS ran, failures FROM bounce_mgmt.run_maintenance();
 UPDATE bounce_mgmt.settings SET notice_cooldown = '3 days';
 RESET ROLE;
 

@@ -244,6 +244,26 @@ BEGIN
         failures := failures || ('alerts: ' || msg);
     END;
 
+    -- 6b. webhooks refused in a burst (a key rotation gone wrong, or someone forging them), per secret; and
+    -- the bookkeeping of verification: Mailgun tokens older than a week, refusals past the retention
+    BEGIN
+        FOR r IN SELECT w.secret_name, sum(w.k) AS n,
+                        jsonb_object_agg(w.result, w.k) AS by_result
+                   FROM (SELECT x.secret_name, x.result, count(*) AS k FROM @extschema@.webhook_rejections x
+                          WHERE x.received_at >= now() - cfg.alert_window GROUP BY 1, 2) w
+                  GROUP BY w.secret_name HAVING sum(w.k) >= 10
+        LOOP
+            alerts := alerts + @extschema@.raise_alert('webhook_refusals', 'review', r.secret_name, r.n, 10,
+                          now() - cfg.alert_window, now(), jsonb_build_object('refused', r.by_result))::integer;
+        END LOOP;
+        DELETE FROM @extschema@.webhook_tokens t WHERE t.seen_at < now() - interval '7 days';
+        DELETE FROM @extschema@.webhook_rejections x WHERE x.received_at < now() - cfg.event_retention;
+    EXCEPTION WHEN query_canceled THEN RAISE;
+    WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        failures := failures || ('webhooks: ' || msg);
+    END;
+
     -- 7. retention of raw events, last: dropping a partition locks events until the transaction ends
     BEGIN
         SELECT count(*) INTO partitions_dropped

@@ -127,6 +127,18 @@ GRANT EXECUTE ON FUNCTION
     @extschema@.queue_provider_removals(text), @extschema@.retry_provider_removals(text)
     TO bounce_mgmt_admin;
 
+-- webhook signatures: receivers verify (and ingest) with a secret's name; secrets are the admin's to write
+-- and never to read back; refused webhooks are for admins (bodies may hold personal data)
+GRANT EXECUTE ON FUNCTION @extschema@.verify_webhook(text, text, jsonb, text),
+    @extschema@.ingest_verified(text, jsonb, text) TO bounce_mgmt_writer;
+GRANT INSERT, UPDATE, DELETE ON @extschema@.webhook_secrets TO bounce_mgmt_admin;
+GRANT SELECT (name, provider, webhook_url, sns_topics, sns_certificates, max_skew, keep_rejected, created_at)
+    ON @extschema@.webhook_secrets TO bounce_mgmt_admin;
+GRANT SELECT, DELETE ON @extschema@.webhook_rejections TO bounce_mgmt_admin;
+-- (maintenance forgets old Mailgun tokens with the admin's rights)
+GRANT SELECT, DELETE ON @extschema@.webhook_tokens TO bounce_mgmt_admin;
+GRANT SELECT, INSERT, DELETE ON @extschema@.sns_certificates TO bounce_mgmt_admin;
+
 -- maintenance runs with the admin's own rights; only the partition DDL inside it is SECURITY DEFINER
 GRANT INSERT ON @extschema@.alerts TO bounce_mgmt_admin;
 GRANT EXECUTE ON FUNCTION @extschema@.run_maintenance(), @extschema@.drop_event_partitions(timestamptz),

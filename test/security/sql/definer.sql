@@ -72,7 +72,7 @@ BEGIN
     END LOOP;
 END
 $$;
-SELECT escalated >= 0 AS ran FROM bounce_mgmt.run_maintenance();
+SELECT escalated >= 0 AS ran, failures FROM bounce_mgmt.run_maintenance();
 SELECT bounce_mgmt.create_partition('2026-02-01') IS NOT NULL AS created;
 SELECT count(*) >= 0 AS dropped FROM bounce_mgmt.drop_event_partitions('2001-01-01');
 SELECT bounce_mgmt.provider_remove('no-such-account', 'a@example.com');

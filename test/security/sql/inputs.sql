@@ -74,6 +74,10 @@ SELECT m.entry, m.input, pg_temp.try(m.sql) AS outcome
     ('parse_bounce_email', '10,000 MIME parts', $$SELECT count(*)::text FROM bounce_mgmt.parse_bounce_email(E'From: a@example.com\nContent-Type: multipart/mixed; boundary=b\n\n' || repeat(E'--b\n\nx\n', 10000))$$),
     ('parse_bounce_email', 'MIME nesting 1,000 deep', $$SELECT count(*)::text FROM bounce_mgmt.parse_bounce_email(E'From: a@example.com\n' || (SELECT string_agg('Content-Type: multipart/mixed; boundary=b' || i || E'\n\n--b' || i || E'\n', '') FROM generate_series(1, 1000) i))$$),
     ('ingest_email', 'empty message', $$SELECT inserted::text FROM bounce_mgmt.ingest_email('')$$),
+    ('verify_webhook', 'secret_name NULL', $$SELECT bounce_mgmt.verify_webhook('sendgrid', '[]', NULL, NULL)::text$$),
+    ('verify_webhook', 'unknown secret', $$SELECT bounce_mgmt.verify_webhook('sendgrid', '[]', NULL, 'nope')::text$$),
+    ('verify_webhook', 'provider smtp2go', $$SELECT bounce_mgmt.verify_webhook('smtp2go', '[]', NULL, 'nope')::text$$),
+    ('verify_webhook', 'headers not an object', $$SELECT bounce_mgmt.verify_webhook('sendgrid', '[]', '[1, 2]', 'nope')::text$$),
     ('user_email_changed', 'attached BEFORE UPDATE', $$UPDATE users SET email = 'v@example.com' RETURNING 'x'$$)
   ) AS v(entry, input, sql)) AS m
  ORDER BY m.ord;

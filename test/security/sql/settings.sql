@@ -58,7 +58,7 @@ UPDATE bounce_mgmt.settings SET notice_cooldown = '11 years';
 \set VERBOSITY default
 UPDATE bounce_mgmt.escalation_rules SET within = '5 years' WHERE reason IS NULL AND within IS NOT NULL;
 UPDATE bounce_mgmt.settings SET alert_window = '1 year', event_retention = '100 years', notice_cooldown = '10 years';
-SELECT escalated >= 0 AS ran, partitions_dropped FROM bounce_mgmt.run_maintenance();
+SELECT escalated >= 0 AS ran, partitions_dropped, failures FROM bounce_mgmt.run_maintenance();
 RESET SESSION AUTHORIZATION;
 
 SET client_min_messages = warning;
