@@ -93,6 +93,12 @@ UPDATE webhook_secrets SET max_skew = NULL WHERE name = 'sns-hook';
 SELECT verified, result, events, inserted FROM sns, ingest_verified(v1, NULL, 'sns-hook');
 SELECT email, event_type, bounce_class, reason FROM events WHERE provider = 'ses';
 
+-- confirming a subscription is opt-in and only for a SubscriptionConfirmation that verifies: a
+-- notification, or a confirmation signed by another key, is not visited (no request is made)
+SELECT sns_confirm_subscription(v1, 'sns-hook') AS notification FROM sns;
+\set snsc `base64 -w0 test/fixtures/providers/ses/sns_signing/subscription_confirmation_v1.json`
+SELECT sns_confirm_subscription(replace(convert_from(decode(:'snsc', 'base64'), 'UTF8'), 'Action=ConfirmSubscription', 'Action=ConfirmSubscriptio'), 'sns-hook') AS altered_url;
+
 -- secrets: checked before any constraint can print them; write-only for the admin
 INSERT INTO webhook_secrets (name, provider) VALUES ('no-key', 'mailgun');
 INSERT INTO webhook_secrets (name, provider, secret) VALUES ('sns-with-key', 'ses', 'whatever');

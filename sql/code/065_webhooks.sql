@@ -63,3 +63,11 @@ CREATE OR REPLACE FUNCTION @extschema@.ingest_verified(body text, headers jsonb,
     SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.ingest_verified(text, jsonb, text) IS
     'verify the webhook with the named secret and, only when it verifies, ingest it with the secret''s provider; otherwise nothing is stored but the refusal (verified = false, result says why)';
+
+CREATE OR REPLACE FUNCTION @extschema@.sns_confirm_subscription(body text, secret_name text)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'bm_sns_confirm_subscription_sql'
+    LANGUAGE C VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.sns_confirm_subscription(text, text) IS
+    'opt-in: for an SNS SubscriptionConfirmation that verifies with the named secret, visit its SubscribeURL (https, sns.<region>.amazonaws.com only) and return true when SNS accepted';

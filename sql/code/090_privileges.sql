@@ -131,6 +131,7 @@ GRANT EXECUTE ON FUNCTION
 -- and never to read back; refused webhooks are for admins (bodies may hold personal data)
 GRANT EXECUTE ON FUNCTION @extschema@.verify_webhook(text, text, jsonb, text),
     @extschema@.ingest_verified(text, jsonb, text) TO bounce_mgmt_writer;
+GRANT EXECUTE ON FUNCTION @extschema@.sns_confirm_subscription(text, text) TO bounce_mgmt_admin;
 GRANT INSERT, UPDATE, DELETE ON @extschema@.webhook_secrets TO bounce_mgmt_admin;
 GRANT SELECT (name, provider, webhook_url, sns_topics, sns_certificates, max_skew, keep_rejected, created_at)
     ON @extschema@.webhook_secrets TO bounce_mgmt_admin;

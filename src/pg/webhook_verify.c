@@ -38,6 +38,7 @@
 
 PG_FUNCTION_INFO_V1(bm_verify_webhook_sql);
 PG_FUNCTION_INFO_V1(bm_ingest_verified_sql);
+PG_FUNCTION_INFO_V1(bm_sns_confirm_subscription_sql);
 
 #define DEFAULT_SKEW_SECONDS 300		/* SendGrid, Mailgun: a signed timestamp 5 minutes off is a replay */
 #define DEFAULT_SNS_SKEW_SECONDS 3600	/* SNS retries a delivery for up to an hour by default */
@@ -612,4 +613,53 @@ bm_ingest_verified_sql(PG_FUNCTION_ARGS)
 			nulls[i] = false;
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * sns_confirm_subscription(body text, secret_name text) RETURNS boolean: for an SNS SubscriptionConfirmation
+ * that verifies with the named secret (its topic allowed), visits its SubscribeURL — https on
+ * sns.<region>.amazonaws.com with Action=ConfirmSubscription only, checked before the signature — and
+ * returns true when SNS answered 2xx.  Opt-in: ingest() only notes such messages.  false for any other
+ * message or one that does not verify (recorded as refused).
+ */
+Datum
+bm_sns_confirm_subscription_sql(PG_FUNCTION_ARGS)
+{
+	text	   *body;
+	outcome		out;
+	secret_row	s;
+	bool		have;
+	char	   *url = NULL;
+
+	check_args(fcinfo, 0, 1);
+	body = PG_GETARG_TEXT_PP(0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "bounce_mgmt: SPI_connect failed");
+	verify(BM_PROVIDER_SES, body, NULL, text_to_cstring(PG_GETARG_TEXT_PP(1)), &out, &s, &have);
+	if (out.valid)
+	{
+		bm_sns_msg *msg = NULL;
+		bm_sig_info info;
+
+		/* parsed again to read its fields (verify() freed its copy); the checks passed a moment ago */
+		if (bm_sns_parse((bm_str) {VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body)}, NULL, &msg, &info) == BM_SIG_VALID)
+		{
+			const bm_sns_fields *f = bm_sns_msg_fields(msg);
+
+			if (f->type.len == strlen("SubscriptionConfirmation") &&
+				memcmp(f->type.ptr, "SubscriptionConfirmation", f->type.len) == 0 && f->subscribe_url.len > 0 &&
+				bm_sns_check_subscribe_url(f->subscribe_url, &info) == BM_SIG_VALID)
+				url = pnstrdup(f->subscribe_url.ptr, f->subscribe_url.len);
+			bm_sns_msg_free(msg);
+		}
+	}
+	SPI_finish();
+	if (url == NULL)
+		PG_RETURN_BOOL(false);
+	{
+		size_t		len;
+
+		(void) fetch(url, "SNS subscription confirmation", &len);	/* non-2xx answers raise */
+	}
+	PG_RETURN_BOOL(true);
 }
