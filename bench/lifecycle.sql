@@ -1,11 +1,12 @@
 -- lifecycle.sql — the lifecycle queries at scale: 1,000,000 addresses, 10,000,000 events over 90 days
 -- (48 % sent, 44 % delivered, 1.5 % hard and 2.5 % soft bounces, 4 % deferrals, 0.05 % complaints, over
 -- 2,000 recipient domains with a skewed distribution).  The events are generated straight into the tables
--- (ingestion has its own benchmark, bench/ingest.sql); addresses, counters, daily totals and the
+-- (ingestion has its own benchmark, bench/ingest.sql); addresses, hourly counters and totals and the
 -- suppressions of hard-bounced and complaining addresses are derived from them as ingestion derives them.
 -- Timed, best of 5 (best of 3 for the slow baseline): bounce_rates by day over 30 days vs the direct
--- aggregate over events; pending_notices over all addresses; can_send joined with 1,000,000 users;
--- run_maintenance().  One backend, parallel query off.
+-- aggregate over events; pending_notices over all addresses; notice_for() for one address (a page
+-- view), over 200 different addresses; can_send joined with 1,000,000 users; run_maintenance().  One
+-- backend, parallel query off.
 \set QUIET on
 SET client_min_messages = warning;
 SET max_parallel_workers_per_gather = 0;
@@ -63,19 +64,19 @@ SELECT email, min(domain),
   FROM bounce_mgmt.events
  GROUP BY email
 HAVING bool_or(event_type IN ('bounce', 'deferred', 'complaint'));
-INSERT INTO bounce_mgmt.daily_counts (day, provider, domain, sent, delivered, hard, soft, deferred, complaints,
-                                      sender_side)
-SELECT (occurred_at AT TIME ZONE 'UTC')::date, provider, domain,
+INSERT INTO bounce_mgmt.hourly_counts (hour, provider, domain, sent, delivered, hard, soft, deferred, complaints,
+                                       sender_side, compacted)
+SELECT date_trunc('hour', occurred_at, 'UTC'), provider, domain,
        count(*) FILTER (WHERE event_type = 'sent'), count(*) FILTER (WHERE event_type = 'delivered'),
        count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'hard'),
        count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'soft'),
        count(*) FILTER (WHERE event_type = 'deferred'), count(*) FILTER (WHERE event_type = 'complaint'),
-       count(*) FILTER (WHERE event_type = 'bounce' AND reason = 'blocked')
+       count(*) FILTER (WHERE event_type = 'bounce' AND reason = 'blocked'), true
   FROM bounce_mgmt.events GROUP BY 1, 2, 3;
--- what ingestion does in the same statement: daily totals, and suppressions for hard bounces / complaints
-INSERT INTO bounce_mgmt.daily_totals (day, source, sent, delivered, hard, soft, complaints, sender_side)
-SELECT day, provider::text, sum(sent), sum(delivered), sum(hard), sum(soft), sum(complaints), sum(sender_side)
-  FROM bounce_mgmt.daily_counts GROUP BY 1, 2;
+-- what ingestion does in the same statement: hourly totals, and suppressions for hard bounces / complaints
+INSERT INTO bounce_mgmt.hourly_totals (hour, source, sent, delivered, hard, soft, complaints, sender_side, compacted)
+SELECT hour, provider::text, sum(sent), sum(delivered), sum(hard), sum(soft), sum(complaints), sum(sender_side), true
+  FROM bounce_mgmt.hourly_counts GROUP BY 1, 2;
 SELECT bounce_mgmt.open_suppressions(array_agg(email ORDER BY email),
            array_agg(CASE WHEN hard_bounces > 0 THEN 'hard_bounce' ELSE 'complaint' END::bounce_mgmt.suppression_cause ORDER BY email),
            array_agg(CASE WHEN hard_bounces > 0 THEN last_hard_reason ELSE 'feedback' END ORDER BY email),
@@ -87,7 +88,7 @@ VACUUM ANALYZE;
 \pset border 2
 SELECT (SELECT count(*) FROM bounce_mgmt.events) AS events, (SELECT count(*) FROM bounce_mgmt.addresses) AS addresses,
        (SELECT count(*) FROM bounce_mgmt.suppressions WHERE closed_at IS NULL) AS suppressed,
-       (SELECT count(*) FROM bounce_mgmt.daily_counts) AS counter_rows,
+       (SELECT count(*) FROM bounce_mgmt.hourly_counts) AS counter_rows,
        (SELECT count(*) FROM users) AS users,
        pg_size_pretty(pg_total_relation_size('bounce_mgmt.events_' || to_char(now() AT TIME ZONE 'UTC', 'YYYY_MM'))) AS events_this_month;
 
@@ -119,6 +120,12 @@ INSERT INTO results VALUES
    best_ms($q$SELECT count(*) FROM bounce_mgmt.pending_notices$q$), '< 1 s'),
   ('pending_notices joined with users',
    best_ms($q$SELECT count(*) FROM users u JOIN bounce_mgmt.pending_notices p ON p.email = u.email$q$), ''),
+  ('notice_for(email): one page view, mean of 200 addresses (half with a notice)',
+   best_ms($q$SELECT count(*) FROM (SELECT a.email FROM bounce_mgmt.addresses a WHERE a.hard_bounces > 0 LIMIT 100) h,
+                     bounce_mgmt.notice_for(h.email)$q$, 3) / 100, '< 1 ms'),
+  ('notice_for(email) for an address without a notice',
+   best_ms($q$SELECT count(*) FROM (SELECT u.email FROM users u WHERE u.id % 10007 = 1 LIMIT 100) h,
+                     bounce_mgmt.notice_for(h.email)$q$, 3) / 100, '< 1 ms'),
   ('can_send over 1,000,000 users',
    best_ms($q$SELECT count(*) FROM users WHERE bounce_mgmt.can_send(email)$q$), '< 2 s'),
   ('run_maintenance()',

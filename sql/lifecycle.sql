@@ -88,6 +88,12 @@ SELECT email, kind, reason, bounces, first_bounce_at <= last_bounce_at AS ordere
   FROM pending_notices ORDER BY email;
 -- with a lower threshold the function also lists soft-bouncing addresses that are not suppressed
 SELECT email, kind, reason, bounces FROM pending_notices(min_soft_bounces => 1) ORDER BY email;
+-- one user's page view: notice_for gives that address's row of pending_notices (index lookups, the
+-- address normalized as stored), and nothing for an address without a notice
+SELECT (SELECT array_agg(p::text) FROM pending_notices p WHERE p.email = 'hard@example.jp')
+     = (SELECT array_agg(n::text) FROM notice_for(' Jane <HARD@example.jp>') n) AS same_row,
+       (SELECT count(*) FROM notice_for('fine@example.com')) AS fine_has_none,
+       (SELECT array_agg(n.email ORDER BY n.email) FROM notice_for('full@example.net', min_soft_bounces => 1) n) AS soft_option;
 
 -- notifying starts the cooldown; a new bounce is new evidence and brings the address back
 SELECT mark_notified('hard@example.jp', 'mypage_banner') > 0 AS notified;

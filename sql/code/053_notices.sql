@@ -10,22 +10,22 @@ CREATE OR REPLACE FUNCTION @extschema@.notice_kind_for(cause @extschema@.suppres
                 THEN 'hard' ELSE 'repeated_soft' END::@extschema@.notice_kind
 $$;
 
--- The candidates: addresses whose open suppression says the address (hard) or its soft bounces
--- (repeated_soft) are the problem, and — when min_soft_bounces is given — addresses with that many
--- escalating soft bounces within `within` since their last delivery, suppressed or not.  Left out: an
--- address notified within its cooldown with no bounce since, and an address whose last notice was
--- resolved (changed, delivered, lifted) with no bounce since.  SECURITY DEFINER: readers may not read raw
--- events; its inputs are three typed values and it touches only the extension's tables.
-CREATE OR REPLACE FUNCTION @extschema@.pending_notices(min_soft_bounces integer DEFAULT NULL,
-                                            within interval DEFAULT '30 days',
-                                            cooldown interval DEFAULT NULL)
+-- The one definition of "who needs an address-change notice": for every address (emails NULL: a scan,
+-- pending_notices) or for the given ones (notice_for: index lookups — the filter is written into the
+-- statement, so the plan probes by email instead of filtering a scan).  The statement text is fixed; only
+-- the filter is chosen, and every value is a bound parameter.  Not granted to anyone: the SECURITY DEFINER
+-- functions below call it.
+CREATE OR REPLACE FUNCTION @extschema@.notices_due(emails text[], min_soft_bounces integer, within interval,
+                                        cooldown interval)
     RETURNS TABLE (email text, kind @extschema@.notice_kind, reason @extschema@.bounce_reason,
                    bounces integer, first_bounce_at timestamptz, last_bounce_at timestamptz,
                    last_diagnostic text, suppressed_since timestamptz,
                    notifications integer, last_notified_at timestamptz)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
-    AS $$
+    AS $f$
+DECLARE
+    q text := $q$
     WITH candidates AS (
         SELECT s.email,
                CASE WHEN s.cause = 'hard_bounce' THEN 'hard' ELSE 'repeated_soft' END::@extschema@.notice_kind AS kind,
@@ -36,6 +36,7 @@ CREATE OR REPLACE FUNCTION @extschema@.pending_notices(min_soft_bounces integer 
           FROM @extschema@.suppressions s
           JOIN @extschema@.addresses a ON a.email = s.email
          WHERE s.closed_at IS NULL AND s.cause IN ('hard_bounce', 'repeated_soft', 'persistent_soft')
+           /*filter:s.email*/
         UNION ALL
         SELECT x.email, 'repeated_soft', x.reason, x.n::integer, a.first_bounce_at, a.last_bounce_at,
                a.last_diagnostic, NULL
@@ -43,13 +44,14 @@ CREATE OR REPLACE FUNCTION @extschema@.pending_notices(min_soft_bounces integer 
                        (array_agg(e.reason ORDER BY e.occurred_at DESC))[1] AS reason
                   FROM @extschema@.events e
                   JOIN @extschema@.addresses a ON a.email = e.email
-                 WHERE min_soft_bounces IS NOT NULL
-                   AND e.occurred_at >= now() - within
+                 WHERE $2 IS NOT NULL
+                   AND e.occurred_at >= now() - $3
                    AND e.event_type = 'bounce' AND e.bounce_class = 'soft' AND NOT e.list_entry
                    AND e.occurred_at > coalesce(a.last_delivered_at, '-infinity')
                    AND e.reason IN (SELECT r.reason FROM @extschema@.escalating_reasons r)
+                   /*filter:e.email*/
                  GROUP BY e.email
-                HAVING count(*) >= min_soft_bounces) x
+                HAVING count(*) >= $2) x
           JOIN @extschema@.addresses a ON a.email = x.email
          WHERE NOT EXISTS (SELECT 1 FROM @extschema@.suppressions s
                             WHERE s.email = x.email AND s.closed_at IS NULL)
@@ -59,18 +61,53 @@ CREATE OR REPLACE FUNCTION @extschema@.pending_notices(min_soft_bounces integer 
       FROM candidates c
       LEFT JOIN @extschema@.notices o ON o.email = c.email AND o.resolved_at IS NULL
      WHERE NOT (o.notice_id IS NOT NULL
-                AND (CASE WHEN cooldown IS NULL THEN o.cooldown_until
-                          ELSE o.last_notified_at + cooldown END) > now()
+                AND (CASE WHEN $4 IS NULL THEN o.cooldown_until
+                          ELSE o.last_notified_at + $4 END) > now()
                 AND coalesce(c.last_bounce_at, '-infinity') <= coalesce(o.evidence_at, '-infinity'))
        AND NOT EXISTS (SELECT 1 FROM @extschema@.notices d
                         WHERE d.email = c.email AND d.resolved_at IS NOT NULL
                           AND d.resolved_at >= coalesce(c.last_bounce_at, '-infinity'))
-$$;
+    $q$;
+BEGIN
+    IF emails IS NOT NULL THEN
+        q := replace(replace(q, '/*filter:s.email*/', 'AND s.email = ANY ($1)'),
+                     '/*filter:e.email*/', 'AND e.email = ANY ($1)');
+    END IF;
+    RETURN QUERY EXECUTE q USING emails, min_soft_bounces, within, cooldown;
+END
+$f$;
+
+CREATE OR REPLACE FUNCTION @extschema@.pending_notices(min_soft_bounces integer DEFAULT NULL,
+                                            within interval DEFAULT '30 days',
+                                            cooldown interval DEFAULT NULL)
+    RETURNS TABLE (email text, kind @extschema@.notice_kind, reason @extschema@.bounce_reason,
+                   bounces integer, first_bounce_at timestamptz, last_bounce_at timestamptz,
+                   last_diagnostic text, suppressed_since timestamptz,
+                   notifications integer, last_notified_at timestamptz)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM @extschema@.notices_due(NULL, min_soft_bounces, within, cooldown) $$;
 COMMENT ON FUNCTION @extschema@.pending_notices(integer, interval, interval) IS
     'addresses whose users should be asked for a new address; min_soft_bounces adds addresses with that many soft bounces within `within`; cooldown overrides the one recorded at notification';
 
 CREATE OR REPLACE VIEW @extschema@.pending_notices AS
     SELECT * FROM @extschema@.pending_notices();
+
+-- The question of one page view ("does this user see the banner?"): pending_notices for the given address,
+-- by index lookups (well under a millisecond at 1,000,000 addresses; pending_notices filtered on an email
+-- would scan them all).  The address is normalized as ingestion stores it.
+CREATE OR REPLACE FUNCTION @extschema@.notice_for(email text, min_soft_bounces integer DEFAULT NULL,
+                                       within interval DEFAULT '30 days', cooldown interval DEFAULT NULL)
+    RETURNS TABLE (email text, kind @extschema@.notice_kind, reason @extschema@.bounce_reason,
+                   bounces integer, first_bounce_at timestamptz, last_bounce_at timestamptz,
+                   last_diagnostic text, suppressed_since timestamptz,
+                   notifications integer, last_notified_at timestamptz)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT * FROM @extschema@.notices_due(ARRAY[@extschema@.normalize_email(notice_for.email)],
+                                                 min_soft_bounces, within, cooldown) $$;
+COMMENT ON FUNCTION @extschema@.notice_for(text, integer, interval, interval) IS
+    'pending_notices for one address (a page view: does this user see the banner?), by index lookups';
 COMMENT ON VIEW @extschema@.pending_notices IS
     'one row per address that needs an address-change notice (hard bounce, or escalated soft bounces), outside its cooldown';
 

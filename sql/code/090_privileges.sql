@@ -73,6 +73,7 @@ GRANT EXECUTE ON FUNCTION
     @extschema@.require_note(text, text, text),
     @extschema@.is_suppressed(text), @extschema@.can_send(text), @extschema@.suppression_status(text[]),
     @extschema@.pending_notices(integer, interval, interval),
+    @extschema@.notice_for(text, integer, interval, interval),
     @extschema@.bounce_rates(interval, timestamptz, timestamptz, text, text),
     @extschema@.bounce_rate(timestamptz, timestamptz),
     @extschema@.sender_incidents(timestamptz, timestamptz, numeric, integer),
