@@ -9,6 +9,7 @@
 \set QUIET on
 SET client_min_messages = warning;
 CREATE EXTENSION bounce_mgmt;
+UPDATE bounce_mgmt.settings SET event_retention = '100 years';   -- the events are dated January 2026
 SET jit = off;
 ALTER DATABASE bm_bench SET jit = off;
 
@@ -44,84 +45,7 @@ SELECT bounce_mgmt.create_partitions(0), bounce_mgmt.create_partition('2026-01-0
        bounce_mgmt.create_partition('2026-02-01');
 
 -- (a) the straightforward SQL version, same tables, same work
-CREATE FUNCTION sql_ingest(payload text) RETURNS bigint LANGUAGE sql AS $f$
-WITH e AS (
-    SELECT x, c
-      FROM jsonb_array_elements(payload::jsonb) AS x
-      LEFT JOIN LATERAL bounce_mgmt.classify(x ->> 'reason', NULL, (x ->> 'status')::bounce_mgmt.smtp_status) c
-             ON x ->> 'event' IN ('bounce', 'deferred', 'dropped')
-), ins AS (
-    INSERT INTO bounce_mgmt.events AS ev (event_id, provider, provider_event_id, occurred_at, event_type, email,
-           domain, bounce_class, reason, evidence, reply_code, status, provider_type, provider_subtype, diagnostic,
-           message_id, rate_excluded, provider_suppressed, email_original, batch_id, raw)
-    SELECT nextval('bounce_mgmt.events_event_id_seq'), 'sendgrid'::bounce_mgmt.provider, x ->> 'sg_event_id',
-           to_timestamp((x ->> 'timestamp')::float8),
-           CASE x ->> 'event' WHEN 'processed' THEN 'sent' WHEN 'spamreport' THEN 'complaint'
-                ELSE x ->> 'event' END::bounce_mgmt.event_type,
-           lower(btrim(x ->> 'email')), split_part(lower(btrim(x ->> 'email')), '@', 2),
-           CASE WHEN x ->> 'event' = 'delivered' THEN 'not_bounce' ELSE (c).bounce_class END,
-           CASE WHEN x ->> 'event' = 'delivered' THEN 'delivered' ELSE (c).reason END,
-           (c).evidence, (c).reply_code, (c).status, coalesce(x ->> 'type', x ->> 'event'), NULL,
-           coalesce(x ->> 'reason', x ->> 'response'), x ->> 'sg_message_id', false, x ->> 'event' = 'bounce',
-           x ->> 'email', 0, x
-      FROM e ORDER BY 2, 3
-    ON CONFLICT DO NOTHING
-    RETURNING ev.event_id, ev.provider, ev.occurred_at, ev.event_type, ev.email, ev.domain, ev.bounce_class,
-              ev.reason, ev.diagnostic, ev.rate_excluded OR ev.list_entry AS x
-), g AS (
-    SELECT email, min(domain) AS domain,
-           min(occurred_at) FILTER (WHERE event_type = 'bounce') AS first_bounce_at,
-           max(occurred_at) FILTER (WHERE event_type = 'bounce') AS last_bounce_at,
-           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'hard')::int AS hard,
-           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'soft')::int AS soft,
-           (array_agg(reason ORDER BY occurred_at DESC) FILTER (WHERE event_type = 'bounce'))[1] AS last_reason,
-           max(occurred_at) FILTER (WHERE event_type = 'delivered') AS last_delivered_at,
-           bool_or(event_type = 'bounce') AS negative
-      FROM ins WHERE event_type IN ('bounce', 'delivered') GROUP BY email
-), addr AS (
-    INSERT INTO bounce_mgmt.addresses AS a (email, domain, first_bounce_at, last_bounce_at, hard_bounces,
-           soft_bounces, last_reason, last_delivered_at)
-    SELECT email, domain, first_bounce_at, last_bounce_at, hard, soft, last_reason, last_delivered_at FROM g
-     WHERE negative OR EXISTS (SELECT 1 FROM bounce_mgmt.addresses x WHERE x.email = g.email)
-     ORDER BY email
-    ON CONFLICT (email) DO UPDATE SET
-        first_bounce_at = LEAST(a.first_bounce_at, excluded.first_bounce_at),
-        last_bounce_at = GREATEST(a.last_bounce_at, excluded.last_bounce_at),
-        hard_bounces = a.hard_bounces + excluded.hard_bounces, soft_bounces = a.soft_bounces + excluded.soft_bounces,
-        last_reason = coalesce(excluded.last_reason, a.last_reason),
-        last_delivered_at = GREATEST(a.last_delivered_at, excluded.last_delivered_at)
-), rc AS (
-    INSERT INTO bounce_mgmt.daily_reason_counts AS c (day, provider, domain, reason, n)
-    SELECT (occurred_at AT TIME ZONE 'UTC')::date, provider, domain, reason, count(*)
-      FROM ins WHERE event_type = 'bounce' GROUP BY 1, 2, 3, 4
-    ON CONFLICT (day, provider, domain, reason) DO UPDATE SET n = c.n + excluded.n
-), tot AS (
-    INSERT INTO bounce_mgmt.daily_totals AS t (day, source, sent, delivered, hard, soft)
-    SELECT (occurred_at AT TIME ZONE 'UTC')::date, provider::text,
-           count(*) FILTER (WHERE event_type = 'sent'), count(*) FILTER (WHERE event_type = 'delivered'),
-           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'hard'),
-           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'soft')
-      FROM ins GROUP BY 1, 2
-    ON CONFLICT (day, source) DO UPDATE SET sent = t.sent + excluded.sent, delivered = t.delivered + excluded.delivered,
-        hard = t.hard + excluded.hard, soft = t.soft + excluded.soft
-), sup AS (
-    INSERT INTO bounce_mgmt.suppressions AS s (email, domain, cause, reason)
-    SELECT email, min(domain), 'hard_bounce', min(reason) FROM ins
-     WHERE event_type = 'bounce' AND bounce_class = 'hard' GROUP BY email
-    ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING
-), cnt AS (
-    INSERT INTO bounce_mgmt.daily_counts AS c (day, provider, domain, sent, delivered, hard, soft)
-    SELECT (occurred_at AT TIME ZONE 'UTC')::date, provider, domain,
-           count(*) FILTER (WHERE event_type = 'sent'), count(*) FILTER (WHERE event_type = 'delivered'),
-           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'hard'),
-           count(*) FILTER (WHERE event_type = 'bounce' AND bounce_class = 'soft')
-      FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (day, provider, domain) DO UPDATE SET
-        sent = c.sent + excluded.sent, delivered = c.delivered + excluded.delivered,
-        hard = c.hard + excluded.hard, soft = c.soft + excluded.soft
-)
-SELECT count(*) FROM ins
-$f$;
+\ir sql_ingester.sql
 
 -- One statement per batch, each in its own transaction, as webhook handlers do: the statements are
 -- generated here and run by psql's \gexec (their output discarded).
@@ -131,8 +55,9 @@ CREATE FUNCTION stmts(how text, batch integer) RETURNS SETOF text LANGUAGE sql A
       FROM payloads WHERE size = batch ORDER BY n
 $f$;
 CREATE FUNCTION reset_tables() RETURNS void LANGUAGE sql AS $f$
-    TRUNCATE bounce_mgmt.events, bounce_mgmt.addresses, bounce_mgmt.daily_counts, bounce_mgmt.daily_reason_counts,
-             bounce_mgmt.daily_totals, bounce_mgmt.ingest_batches, bounce_mgmt.suppressions;
+    TRUNCATE bounce_mgmt.events, bounce_mgmt.addresses, bounce_mgmt.hourly_counts, bounce_mgmt.hourly_reason_counts,
+             bounce_mgmt.hourly_totals, bounce_mgmt.provider_listings, bounce_mgmt.ingest_batches,
+             bounce_mgmt.suppressions;
 $f$;
 CREATE FUNCTION peak_mb() RETURNS numeric LANGUAGE sql AS $f$
     SELECT round((regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), 'VmHWM:\s+(\d+) kB'))[1]::numeric / 1024, 1)

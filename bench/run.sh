@@ -11,7 +11,7 @@ if [ ${#names[@]} -eq 0 ]; then
 	echo "usage: bench/run.sh <name...>    each runs in a throwaway cluster:"
 	for f in "$REPO_ROOT"/bench/*.sql; do
 		n=$(basename "$f" .sql)
-		case "$n" in sync|writepath_setup) continue ;; esac	# parts of bench/sync.sh, bench/writepath.sh
+		case "$n" in sync|writepath_setup|sql_ingester) continue ;; esac	# parts of other benchmarks
 		printf '  %-12s %s\n' "$n" "$(sed -n '1s/^-- [^ ]* — //p' "$f")"
 	done
 	for f in "$REPO_ROOT"/bench/*.sh; do
