@@ -176,3 +176,21 @@ DELETE FROM escalation_rules WHERE reason = 'blocked';
 INSERT INTO escalation_rules (reason, soft_bounces, persisting) VALUES ('mailbox_full', 3, '1 day');
 INSERT INTO escalation_rules (reason) VALUES ('mailbox_full');
 \set VERBOSITY default
+
+-- unsuppress without a provider account: SendGrid keeps the address on its bounce list and drops the next
+-- mail to it (dated after the unsuppress); the address shows in provider_listed and maintenance raises an alert naming the
+-- provider to clear
+SELECT inserted FROM ingest(jsonb_build_array(jsonb_build_object('email', 'listed@example.org', 'event', 'bounce',
+           'type', 'bounce', 'status', '5.1.1', 'reason', '550 5.1.1 user unknown', 'sg_event_id', 'lst-1',
+           'timestamp', extract(epoch FROM now() - interval '2 days')::bigint))::text, 'sendgrid');
+SELECT unsuppress('listed@example.org', 'the user says the address works again') AS lifted;
+SELECT email, provider, has_account, removal_pending FROM provider_listed WHERE email = 'listed@example.org';
+SELECT inserted FROM ingest(jsonb_build_array(jsonb_build_object('email', 'listed@example.org', 'event', 'dropped',
+           'reason', 'Bounced Address', 'sg_event_id', 'lst-2',
+           'timestamp', extract(epoch FROM now() + interval '1 minute')::bigint))::text, 'sendgrid');
+SELECT can_send('listed@example.org') AS we_would_send;
+SET client_min_messages = error;
+SELECT alerts > 0 AS alerted FROM run_maintenance();
+RESET client_min_messages;
+SELECT kind, scope, value, details ->> 'provider' AS provider, details -> 'examples' AS examples
+  FROM alerts WHERE kind = 'provider_listed';

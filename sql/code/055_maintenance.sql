@@ -264,6 +264,31 @@ BEGIN
         failures := failures || ('webhooks: ' || msg);
     END;
 
+    -- 6c. mail a provider dropped to addresses after they were unsuppressed here: the provider still lists
+    -- them (no account to remove them with, or a removal that failed), per provider
+    BEGIN
+        FOR r IN SELECT e.provider::text AS provider, count(DISTINCT e.email) AS n,
+                        (array_agg(DISTINCT e.email))[1:5] AS sample
+                   FROM @extschema@.events e
+                   JOIN LATERAL (SELECT max(s.closed_at) AS at FROM @extschema@.suppressions s
+                                  WHERE s.email = e.email AND s.closed_at IS NOT NULL) u ON u.at IS NOT NULL
+                  WHERE e.event_type = 'dropped' AND e.provider_suppressed
+                    AND e.occurred_at >= now() - cfg.alert_window AND e.occurred_at > u.at
+                    AND NOT EXISTS (SELECT 1 FROM @extschema@.suppressions o
+                                     WHERE o.email = e.email AND o.closed_at IS NULL)
+                  GROUP BY e.provider
+        LOOP
+            alerts := alerts + @extschema@.raise_alert('provider_listed', 'review', 'provider ' || r.provider, r.n, 1,
+                          now() - cfg.alert_window, now(),
+                          jsonb_build_object('provider', r.provider, 'addresses', r.n, 'examples', to_jsonb(r.sample),
+                                             'see', 'bounce_mgmt.provider_listed'))::integer;
+        END LOOP;
+    EXCEPTION WHEN query_canceled THEN RAISE;
+    WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        failures := failures || ('provider listings: ' || msg);
+    END;
+
     -- 7. retention of raw events, last: dropping a partition locks events until the transaction ends
     BEGIN
         SELECT count(*) INTO partitions_dropped

@@ -178,3 +178,17 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.retry_provider_removals(text) IS
     'try the due removals from providers'' lists; failures are recorded in provider_removals and retried with backoff';
+
+-- Addresses a provider still lists (and so drops mail to) although bounce_mgmt would send to them: no
+-- open suppression here, a listing not cleared there.  After unsuppress() without a provider account to
+-- take the address off the provider's list, this is where it shows — with the provider to clear.
+CREATE OR REPLACE VIEW @extschema@.provider_listed AS
+    SELECT l.email, l.provider, l.listed_at, l.reason, l.diagnostic, l.last_seen_at,
+           EXISTS (SELECT 1 FROM @extschema@.provider_accounts a WHERE a.provider = l.provider) AS has_account,
+           EXISTS (SELECT 1 FROM @extschema@.provider_removals r JOIN @extschema@.provider_accounts a ON a.name = r.account
+                    WHERE r.email = l.email AND a.provider = l.provider AND r.done_at IS NULL) AS removal_pending
+      FROM @extschema@.provider_listings l
+     WHERE l.cleared_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM @extschema@.suppressions s WHERE s.email = l.email AND s.closed_at IS NULL);
+COMMENT ON VIEW @extschema@.provider_listed IS
+    'mailable addresses (no open suppression) that a provider still lists and drops: clear them at the provider (provider_remove) or in its dashboard';

@@ -113,8 +113,8 @@ GRANT EXECUTE ON FUNCTION
     TO bounce_mgmt_admin;
 GRANT UPDATE ON @extschema@.ingest_errors TO bounce_mgmt_admin;
 -- provider accounts: the keys are the admin's alone; others see provider_accounts_public
-GRANT SELECT ON @extschema@.provider_accounts_public, @extschema@.provider_removals, @extschema@.sync_runs
-    TO bounce_mgmt_reader;
+GRANT SELECT ON @extschema@.provider_accounts_public, @extschema@.provider_removals, @extschema@.sync_runs,
+    @extschema@.provider_listed TO bounce_mgmt_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.provider_accounts TO bounce_mgmt_admin;
 -- keys are write-only: admins set and replace them, and see which accounts have one, never the key
 -- (UPDATE of the credentials only: moving a key to another account would send it to that account's host)

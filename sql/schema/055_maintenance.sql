@@ -1,7 +1,7 @@
 -- 055_maintenance.sql — run_maintenance() for pg_cron: escalation, partitions ahead, retention of raw
 -- events (counters kept), threshold alerts (table + WARNING + NOTIFY), retries of provider removals.
 
-CREATE TYPE @extschema@.alert_kind AS ENUM ('hard_bounce_rate', 'complaint_rate', 'sender_incident', 'webhook_refusals');
+CREATE TYPE @extschema@.alert_kind AS ENUM ('hard_bounce_rate', 'complaint_rate', 'sender_incident', 'webhook_refusals', 'provider_listed');
 
 CREATE TABLE @extschema@.alerts (
     alert_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

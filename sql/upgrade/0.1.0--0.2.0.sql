@@ -277,6 +277,7 @@ COMMENT ON TYPE @extschema@.provider IS 'the email providers whose payloads inge
 
 -- ---- webhook signatures (issue 12) -------------------------------------------------------------------------
 ALTER TYPE @extschema@.alert_kind ADD VALUE 'webhook_refusals';
+ALTER TYPE @extschema@.alert_kind ADD VALUE 'provider_listed';
 CREATE TABLE @extschema@.webhook_secrets (
     name             text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9_.-]{1,63}$'),
     provider         @extschema@.provider NOT NULL CHECK (provider IN ('sendgrid', 'mailgun', 'mandrill', 'ses')),

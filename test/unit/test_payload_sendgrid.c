@@ -20,7 +20,7 @@ TEST(sendgrid_docs_batch_every_event)
 	/* a drop to an already-listed address: dropped, not a new bounce */
 	EXPECT_EVENT(&c.ev[1], .type = BM_ET_DROPPED, .email = "example@test.com", .at = T1513299569,
 				 .id = "zmzJhfJgAfUSOW80yEbPyw==", .ptype = "dropped", .psub = "Bounced Address",
-				 .status = "5.0.0", .msgid = SG_MSGID, .flags = BM_EVF_NO_RATE);
+				 .status = "5.0.0", .msgid = SG_MSGID, .flags = BM_EVF_NO_RATE | BM_EVF_PROVIDER_SUPPRESSED);
 	EXPECT_EVENT(&c.ev[2], .type = BM_ET_DELIVERED, .email = "example@test.com", .at = T1513299569,
 				 .id = "rWVYmVk90MjZJ9iohOBa3w==", .ptype = "delivered", .diag = "250 OK", .msgid = SG_MSGID);
 	EXPECT_EVENT(&c.ev[3], .type = BM_ET_DEFERRED, .email = "example@test.com", .at = T1513299569,
@@ -67,14 +67,14 @@ TEST(sendgrid_anymail_batch)
 				 .msgid = "wrfRRvF7Q0GgwUo2CvDmEA.filter0425p1mdw1.13037.57168B4A1D.0");
 	EXPECT_EVENT(&c.ev[2], .type = BM_ET_DROPPED, .email = "invalid@invalid", .at = INT64_C(1461095250000000),
 				 .id = "3NPOePGOTkeM_U3fgWApfg", .ptype = "dropped", .psub = "Invalid",
-				 .msgid = "filter0093p1las1.9128.5717FB8127.0", .flags = BM_EVF_NO_RATE);
+				 .msgid = "filter0093p1las1.9128.5717FB8127.0", .flags = BM_EVF_NO_RATE | BM_EVF_PROVIDER_SUPPRESSED);
 	EXPECT_EVENT(&c.ev[3], .type = BM_ET_DROPPED, .email = "example@example.com", .at = T1513299569,
 				 .id = "zmzJhfJgAfUSOW80yEbPyw==", .ptype = "dropped", .psub = "Bounced Address",
-				 .status = "5.0.0", .msgid = SG_MSGID, .flags = BM_EVF_NO_RATE);
+				 .status = "5.0.0", .msgid = SG_MSGID, .flags = BM_EVF_NO_RATE | BM_EVF_PROVIDER_SUPPRESSED);
 	EXPECT_EVENT(&c.ev[4], .type = BM_ET_DROPPED, .email = "unsubscribe@example.com",
 				 .at = INT64_C(1461095250000000), .id = "oxy9OLwMTAy5EsuZn1qhIg", .ptype = "dropped",
 				 .psub = "Unsubscribed Address", .msgid = "filter0199p1las1.4745.5717FB6F5.0",
-				 .flags = BM_EVF_NO_RATE);
+				 .flags = BM_EVF_NO_RATE | BM_EVF_PROVIDER_SUPPRESSED);
 	EXPECT_EVENT(&c.ev[5], .type = BM_ET_BOUNCE, .email = "noreply@example.com",
 				 .at = INT64_C(1461095250000000), .id = "lC0Rc-FuQmKbnxCWxX1jRQ", .ptype = "bounce",
 				 .status = "5.1.1", .diag = "550 5.1.1 The email account that you tried to reach does not exist.",
@@ -134,7 +134,7 @@ TEST(sendgrid_signed_body_raw_bytes)
 				 .id = "ZHJvcC0xMDk5NDkxOS1MUnpYbF9OSFN0T0doUTRrb2ZTbV9BLTA", .ptype = "dropped",
 				 .psub = "Bounced Address",
 				 .msgid = "LRzXl_NHStOGhQ4kofSm_A.filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0",
-				 .flags = BM_EVF_NO_RATE);
+				 .flags = BM_EVF_NO_RATE | BM_EVF_PROVIDER_SUPPRESSED);
 	CHECK_INT(strlen(c.ev[0].raw), 323);
 	capture_free(&c);
 }

@@ -19,7 +19,9 @@
  *                      email|event|timestamp|message id|type|reason|status   (BM_EVF_DERIVED_ID)
  *   flags              bounce: PROVIDER_HARD for type bounce, PROVIDER_SOFT for blocked, and
  *                      PROVIDER_SUPPRESSED (SendGrid puts the address on its bounce/block list);
- *                      dropped: NO_RATE (a drop to a listed address is not a new bounce)
+ *                      dropped: NO_RATE (a drop to a listed address is not a new bounce), and
+ *                      PROVIDER_SUPPRESSED when the reason names one of SendGrid's lists (Bounced /
+ *                      Spam Reporting / Unsubscribed Address, Invalid): SendGrid still lists it
  *   Two events may share an sg_event_id (the docs' bounce and blocked examples do): both are emitted,
  *   deduplication is the storage's job.
  *
@@ -135,6 +137,10 @@ sendgrid_element(bm_ctx *c, bj_ref o)
 			break;
 		case BM_ET_DROPPED:
 			ev.provider_subtype = reason;
+			/* dropped because the address is on one of SendGrid's suppression lists: it still lists it */
+			if (bm_str_eq(reason, "Bounced Address") || bm_str_eq(reason, "Spam Reporting Address") ||
+				bm_str_eq(reason, "Unsubscribed Address") || bm_str_eq(reason, "Invalid"))
+				ev.flags |= BM_EVF_PROVIDER_SUPPRESSED;
 			break;
 		default:
 			ev.diagnostic = bm_json_str(d, bj_get(d, o, "response"));
