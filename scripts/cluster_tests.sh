@@ -24,3 +24,4 @@ test/accuracy/email_sql.sh
 test/mail/run.sh
 test/http/run.sh
 test/cron/run.sh
+test/readme/run.sh
