@@ -309,6 +309,9 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 	bool		follow = false; /* cur was named alone: its error text is in the next paragraphs */
 	int			follow_lines = 0;
 	bm_smtp_command last_cmd = BM_SMTP_NONE;	/* transcript state */
+	bool		greeting = false;	/* "while talking to x:" and no ">>> " command sent since */
+	bool		any_command = false;	/* the transcript shows a command sent */
+	bool		greeting_refused = false;	/* a 5xx reply read before any command */
 	size_t		rcpt_as = 0,
 				rcpt_ae = 0;	/* the address of the last ">>> RCPT To:<x>" */
 	size_t		para_start = 0;
@@ -422,6 +425,8 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 		{
 			bm_smtp_command c = bm_stage_command_word(t + 4, tn - 4);
 
+			greeting = false;
+			any_command = true;
 			if (c != BM_SMTP_NONE)
 				last_cmd = c;
 			if (c == BM_SMTP_RCPT && bm_text_find_address(t, tn, 4, &as, &ae))
@@ -448,9 +453,13 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			{
 				bm_text_rcpt *r = NULL;
 
-				/* an address in a reply to MAIL FROM / HELO is the sender's or the host's: the error then
-				 * concerns every recipient (report level) */
-				if ((last_cmd == BM_SMTP_RCPT || last_cmd == BM_SMTP_DATA || last_cmd == BM_SMTP_NONE) &&
+				/* an address in a reply to MAIL FROM / HELO is the sender's or the host's, in the greeting
+				 * (Sendmail "... while talking to x.:" then "<<< 554 ..." with no ">>> " line: the reply to
+				 * the connection) a contact's: the error then concerns every recipient (report level) */
+				if (greeting && t[4] == '5')
+					greeting_refused = true;
+				if (!greeting &&
+					(last_cmd == BM_SMTP_RCPT || last_cmd == BM_SMTP_DATA || last_cmd == BM_SMTP_NONE) &&
 					bm_text_find_address(t, tn, 4, &as, &ae))
 					r = rcpt_for(a, out, &cap, max_rcpts, t + as, ae - as, &oom);
 				else if (last_cmd == BM_SMTP_RCPT && rcpt_ae > rcpt_as)
@@ -490,6 +499,7 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 				if (we > w)
 					out->remote_mta = (bm_str) {t + w, we - w};
 				last_cmd = BM_SMTP_NONE;
+				greeting = true;
 				cur = NULL;
 				p = next;
 				continue;
@@ -562,6 +572,16 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			out->r[i].err_start = out->r[i].pre_start;
 			out->r[i].err_end = out->r[i].pre_end;
 		}
+
+	/*
+	 * Every conversation of the transcript ended at the server's greeting with a 5xx ("... while talking to
+	 * mx.:" / "<<< 554 ..." and no ">>> " line: Sendmail logs each command it sends, so none was sent).  A
+	 * 554 greeting is RFC 5321's refusal of the client (section 3.1), so the error answered the connection.
+	 * A 4xx greeting ("<<< 421", "<<< 450 busy") only says the service is unavailable for now and keeps no
+	 * stage: the stage rule would read it as a block of the sending host.
+	 */
+	if (greeting_refused && !any_command && out->command == BM_SMTP_NONE)
+		out->command = BM_SMTP_CONNECT;
 
 	/* a delay warning? */
 	for (size_t k = 0; k < NELEM(delays) && !out->delayed; k++)
