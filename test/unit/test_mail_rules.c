@@ -4,6 +4,7 @@
  * to, where a report states the reason, product headers and relayed replies.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "unit.h"
 #include "mail_harness.h"
@@ -54,4 +55,61 @@ TEST(mail_rule_sendmail_greeting_refused)
 				 "... while talking to mx2.example.com.:\n>>> DATA\n<<< 551 not our user\n",
 				 "551 not our user");
 	CHECK(r->r[0].command != BM_SMTP_CONNECT);
+}
+
+TEST(mail_rule_reply_in_a_recipients_block)
+{
+	/* au: each recipient is listed with its own conversation, no blank line between; the reply refused MAIL
+	 * FROM for the sending IP: the recipient's, and a block (not the report's "rejected by a remote mail
+	 * server" sentence, not sender_rejected from the stage alone) */
+	mh_result  *r = mh_parse_str("From: Postmaster@ezweb.ne.jp\nSubject: Mail System Error - Returned Mail\n\n"
+								 "Each of the following recipients was rejected by a remote\nmail server.\n\n"
+								 "    Recipient: <rcpt@example.com>\n"
+								 "    >>> MAIL FROM:<sender@example.org>\n"
+								 "    <<< 550 SC-004 Unfortunately, messages from 192.0.2.1 weren't sent.\n");
+
+	CHECK_INT(r->n, 1);
+	CHECK_STR(r->r[0].recipient, "rcpt@example.com");
+	CHECK_INT(r->r[0].command, BM_SMTP_MAIL);
+	CHECK_INT(r->r[0].reply_code, 550);
+	CHECK(strstr(r->r[0].diagnostic, "SC-004") != NULL);
+	CHECK_INT(r->r[0].reason, BM_R_BLOCKED);
+	/* after a blank line the reply is no longer the recipient's own: the report's */
+	r = mh_parse_str("From: Postmaster@ezweb.ne.jp\nSubject: Mail System Error - Returned Mail\n\n"
+					 "Each of the following recipients was rejected by a remote mail server.\n\n"
+					 "    Recipient: <rcpt@example.com>\n\n"
+					 "    >>> MAIL FROM:<sender@example.org>\n"
+					 "    <<< 550 SC-004 Unfortunately, messages from 192.0.2.1 weren't sent.\n");
+	CHECK_INT(r->n, 1);
+	CHECK_INT(r->r[0].command, BM_SMTP_MAIL);
+}
+
+TEST(mail_rule_sendmail_v5_summary_takes_the_reply_above)
+{
+	/* Sendmail V5 writes "554 <x>... Remote protocol error" right after the reply that caused it; the
+	 * next recipient, after a line of its own, keeps its own error */
+	mh_result  *r = mh_parse_str("From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+								 "Subject: Returned mail: Remote protocol error\n\n"
+								 "   ----- Transcript of session follows -----\n"
+								 "While talking to mx.example.com:\n"
+								 ">>> MAIL From:<sender@example.org>\n"
+								 "<<< 501 <sender@example.org>... no access from mail server [192.0.2.55] which is an open relay.\n"
+								 "554 <a@example.com>... Remote protocol error\n"
+								 "554 <b@example.com>... Remote protocol error\n"
+								 "550 example.net (smtp)... 550 Host unknown\n"
+								 "554 <c@example.net>... 550 Host unknown (Authoritative answer from name server)\n\n"
+								 "   ----- Unsent message follows -----\n"
+								 "Received: by mx.example.org; (5.65/1.37) id 0000000;\n");
+
+	CHECK_INT(r->n, 3);
+	CHECK_STR(r->r[0].recipient, "a@example.com");
+	CHECK_INT(r->r[0].command, BM_SMTP_MAIL);
+	CHECK_INT(r->r[0].reply_code, 501);
+	CHECK(strstr(r->r[0].diagnostic, "open relay") != NULL);
+	CHECK_INT(r->r[0].reason, BM_R_BLOCKED);
+	CHECK_STR(r->r[1].recipient, "b@example.com");
+	CHECK_INT(r->r[1].reason, BM_R_BLOCKED);
+	CHECK_STR(r->r[2].recipient, "c@example.net");
+	CHECK_INT(r->r[2].reason, BM_R_HOST_UNKNOWN);
+	CHECK(r->r[2].command != BM_SMTP_MAIL);
 }

@@ -321,6 +321,10 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 				prev_para_end = 0;	/* the last paragraph before the current one */
 	size_t		prev_anchor_end = 0;
 	bm_str	   *last_reply = NULL;	/* a transcript reply that announced more lines ("550-...") */
+	bm_str		pending = {NULL, 0};	/* the transcript reply of the line just before, owned by no recipient */
+	bm_smtp_command pending_cmd = BM_SMTP_NONE;	/* the command it answered */
+	bm_str		pending_store = {NULL, 0};	/* a multi-line one's growing copy */
+	bm_str		prev_reply;
 	bool		quoted;
 	char	   *low;
 
@@ -369,6 +373,9 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 		while (tn > 0 && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
 			tn--;
 		blank = tn == 0;
+		/* a reply owned by no recipient is offered to the Sendmail V5 summary lines right after it only */
+		prev_reply = pending;
+		pending = (bm_str) {NULL, 0};
 
 		if (!blank)
 		{
@@ -443,6 +450,8 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			{
 				/* "<<< 550-5.7.1 ..." then "<<< 550 5.7.1 ...": one multi-line reply */
 				last_reply->len = (size_t) (t + tn - last_reply->ptr);
+				if (prev_reply.ptr == last_reply->ptr)
+					pending = *last_reply;
 				if (t[7] != '-')
 					last_reply = NULL;
 				p = next;
@@ -464,6 +473,13 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 					r = rcpt_for(a, out, &cap, max_rcpts, t + as, ae - as, &oom);
 				else if (last_cmd == BM_SMTP_RCPT && rcpt_ae > rcpt_as)
 					r = rcpt_for(a, out, &cap, max_rcpts, text + rcpt_as, rcpt_ae - rcpt_as, &oom);
+				/*
+				 * a reply inside the block of the recipient named just above it, with no blank line
+				 * between (au "Recipient: <x>" / ">>> MAIL FROM:<y>" / "<<< 550 ..."), is that recipient's
+				 * whatever the command: the report lists each recipient with its conversation
+				 */
+				else if (cur != NULL && !follow && cur->reply.len == 0 && !greeting)
+					r = cur;
 				if (r != NULL)
 				{
 					r->command = last_cmd;
@@ -471,12 +487,19 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 					if (t[7] == '-')
 						last_reply = &r->reply;
 				}
-				else if (!oom && out->reply.ptr == NULL)
+				else if (!oom)
 				{
-					out->command = last_cmd;
-					out->reply = (bm_str) {t + 4, tn - 4};
+					pending = pending_store = (bm_str) {t + 4, tn - 4};
+					pending_cmd = last_cmd;
 					if (t[7] == '-')
-						last_reply = &out->reply;
+						last_reply = &pending_store;
+					if (out->reply.ptr == NULL)
+					{
+						out->command = last_cmd;
+						out->reply = pending;
+						if (t[7] == '-')
+							last_reply = &out->reply;
+					}
 				}
 				if (oom)
 					return false;
@@ -516,6 +539,26 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			{
 				/* the same recipient named again inside its paragraph ("after RCPT TO:<x>:") */
 				cur->err_end = e;
+				p = next;
+				continue;
+			}
+			if (r != NULL && one_line && prev_reply.ptr != NULL && r->reply.len == 0 &&
+				r->err_start == BM_TEXT_NONE)
+			{
+				/*
+				 * Sendmail V5 writes its own line for each recipient right after the server's reply of
+				 * that conversation ("<<< 501 <y>... no access from mail server [ip] which is an open
+				 * relay." / "554 <x>... Remote protocol error"): that reply is the recipient's, and so is
+				 * the next summary line's when it follows at once (every recipient of the refused MAIL
+				 * FROM); its error text is the reply and the summary.
+				 */
+				r->reply = prev_reply;
+				r->command = pending_cmd;
+				r->line_start = p;
+				r->err_start = (size_t) (prev_reply.ptr - text);
+				r->err_end = e;
+				pending = prev_reply;
+				cur = NULL;
 				p = next;
 				continue;
 			}
