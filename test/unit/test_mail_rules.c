@@ -113,3 +113,28 @@ TEST(mail_rule_sendmail_v5_summary_takes_the_reply_above)
 	CHECK_INT(r->r[2].reason, BM_R_HOST_UNKNOWN);
 	CHECK(r->r[2].command != BM_SMTP_MAIL);
 }
+
+TEST(mail_rule_reason_above_a_list_title)
+{
+	/* au: the reason is the paragraph above "The following recipients did not receive this message:" */
+	static const char fmt[] = "From: Postmaster@ezweb.ne.jp\nSubject: Mail System Error - Returned Mail\n\n"
+		"Your message was not delivered within 0 days and 1 hours.\nRemote host is not responding.\n\n"
+		"The following recipients did not receive this message:\n%s<rcpt@example.com>\n";
+	char		m[512];
+	mh_result  *r;
+
+	snprintf(m, sizeof(m), fmt, "\n");	/* the recipient in a paragraph of its own */
+	r = mh_parse_str(m);
+	CHECK_INT(r->n, 1);
+	CHECK(strstr(r->r[0].diagnostic, "not delivered within") != NULL);
+	CHECK_INT(r->r[0].reason, BM_R_EXPIRED);
+	snprintf(m, sizeof(m), fmt, "");	/* right under the title */
+	r = mh_parse_str(m);
+	CHECK_INT(r->r[0].reason, BM_R_EXPIRED);
+	/* a title that is a sentence of several lines is no list title: nothing above it is taken */
+	r = mh_parse_str("From: Postmaster@ezweb.ne.jp\nSubject: Mail System Error - Returned Mail\n\n"
+					 "Your message was not delivered within 0 days and 1 hours.\n\n"
+					 "Your message could not be delivered\nto these recipients:\n\n<rcpt@example.com>\n");
+	CHECK_INT(r->n, 1);
+	CHECK(strstr(r->r[0].diagnostic, "not delivered within") == NULL);
+}

@@ -271,6 +271,17 @@ is_error_sentence(const char *s, size_t n)
 	return !(s[n - 1] == ':' && memchr(s, '\n', n) == NULL);
 }
 
+/* Is text[0..n) a list title: one line ending with ':' ("The following address(es) failed:")? */
+static bool
+is_list_title(const char *s, size_t n)
+{
+	while (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	return n > 1 && s[n - 1] == ':' && memchr(s, '\n', n) == NULL;
+}
+
 /*
  * Is the text a quoted (forwarded) report: most of its first non-blank lines, after the first that is
  * quoted, start with '>'?
@@ -319,6 +330,8 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 	size_t		last_anchor_end = 0;
 	size_t		prev_para = 0,
 				prev_para_end = 0;	/* the last paragraph before the current one */
+	size_t		prev2_para = 0,
+				prev2_para_end = 0; /* and the one before it */
 	size_t		prev_anchor_end = 0;
 	bm_str	   *last_reply = NULL;	/* a transcript reply that announced more lines ("550-...") */
 	bm_str		pending = {NULL, 0};	/* the transcript reply of the line just before, owned by no recipient */
@@ -403,6 +416,8 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 		{
 			if (p > para_start)
 			{
+				prev2_para = prev_para;
+				prev2_para_end = prev_para_end;
 				prev_para = para_start;	/* the paragraph that just ended */
 				prev_para_end = p;
 			}
@@ -583,6 +598,26 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 					/* or the paragraph before, when it names no recipient itself */
 					r->pre_start = prev_para;
 					r->pre_end = prev_para_end;
+				}
+				else
+				{
+					/*
+					 * or, when a list title introduces it ("The following recipients did not receive this
+					 * message:", in its paragraph or the one before), the paragraph above the title: au
+					 * "Your message was not delivered within 0 days and 1 hours.\nRemote host is not
+					 * responding.\n\nThe following recipients did not receive this message:\n\n<x>"
+					 */
+					size_t		ts = p > cur_para ? cur_para : prev_para,
+								te = p > cur_para ? p : prev_para_end,
+								bs = p > cur_para ? prev_para : prev2_para,
+								be = p > cur_para ? prev_para_end : prev2_para_end;
+
+					if (te > ts && is_list_title(text + ts, te - ts) && be > bs && be <= ts &&
+						bs >= prev_anchor_end && is_error_sentence(text + bs, be - bs))
+					{
+						r->pre_start = bs;
+						r->pre_end = be;
+					}
 				}
 				r->line_start = p;
 				r->err_start = (size_t) (t - text) + rest;
