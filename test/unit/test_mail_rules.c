@@ -138,3 +138,43 @@ TEST(mail_rule_reason_above_a_list_title)
 	CHECK_INT(r->n, 1);
 	CHECK(strstr(r->r[0].diagnostic, "not delivered within") == NULL);
 }
+
+/* An Amazon SES DSN (its older form) with one recipient and the given Diagnostic-Code. */
+static mh_result *
+ses(const char *diag)
+{
+	static char m[4096];
+
+	snprintf(m, sizeof(m),
+			 "From: MAILER-DAEMON@email-bounces.amazonses.com\nSubject: Delivery Status Notification (Failure)\n"
+			 "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+			 "--B\nContent-Type: text/plain\n\nThe following message to <rcpt@example.co.jp> was undeliverable.\n"
+			 "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; a1.smtp-out.amazonses.com\n\n"
+			 "Final-Recipient: rfc822;rcpt@example.co.jp\nAction: failed\nStatus: 5.0.0 (permanent failure)\n"
+			 "Diagnostic-Code: smtp; %s\n--B--\n", diag);
+	return mh_parse_str(m);
+}
+
+TEST(mail_rule_ses_relayed_reply)
+{
+	/* SES's own "5.1.0 - Unknown address error" is its category; the quoted reply is the server's: a 5.7.1
+	 * "Access denied" is a refusal, not a missing address */
+	mh_result  *r = ses("5.1.0 - Unknown address error 550-'5.7.1 <bounce-1@email-bounces.amazonses.com>... "
+						"Access denied' (delivery attempts: 0)");
+
+	CHECK_INT(r->n, 1);
+	CHECK(strstr(r->r[0].diagnostic, "Unknown address error") != NULL);	/* the diagnostic stays as sent */
+	CHECK_INT(r->r[0].reply_code, 550);
+	CHECK_STR(r->r[0].status, "5.7.1");
+	CHECK_INT(r->r[0].reason, BM_R_SECURITY_ERROR);
+	CHECK_INT(r->r[0].cls, BM_SOFT);
+	/* the same category around a full mailbox */
+	r = ses("5.1.0 - Unknown address error 550-'5.2.2 <rcpt@example.co.jp>... Mailbox Full' (delivery attempts: 0)");
+	CHECK_STR(r->r[0].status, "5.2.2");
+	CHECK_INT(r->r[0].reason, BM_R_MAILBOX_FULL);
+	/* a quoted reply without a status keeps the DSN's; the text decides */
+	r = ses("5.3.0 - Other mail system problem 550-'Unknown user rcpt@example.co.jp' (delivery attempts: 0)");
+	CHECK_STR(r->r[0].status, "5.0.0");
+	CHECK_INT(r->r[0].reason, BM_R_USER_UNKNOWN);
+	CHECK_INT(r->r[0].cls, BM_HARD);
+}
