@@ -178,3 +178,26 @@ TEST(mail_rule_ses_relayed_reply)
 	CHECK_INT(r->r[0].reason, BM_R_USER_UNKNOWN);
 	CHECK_INT(r->r[0].cls, BM_HARD);
 }
+
+TEST(mail_rule_au_filter_header)
+{
+	/* au's reception filter returns mail with "X-SPASIGN: NG" and no reason in the text: filtered */
+	static const char fmt[] = "From: <Postmaster@ezweb.ne.jp>\nSubject: Mail System Error - Returned Mail\n%s\n"
+		"<rcpt@ezweb.ne.jp>\n\nEach of the following recipients was rejected by a remote mail server.\n";
+	char		m[512];
+	mh_result  *r;
+
+	snprintf(m, sizeof(m), fmt, "X-SPASIGN: NG\n");
+	r = mh_parse_str(m);
+	CHECK_INT(r->n, 1);
+	CHECK_INT(r->r[0].reason, BM_R_FILTERED);
+	CHECK_INT(r->r[0].cls, BM_SOFT);
+	/* without the header the text says nothing */
+	snprintf(m, sizeof(m), fmt, "");
+	r = mh_parse_str(m);
+	CHECK(r->r[0].reason != BM_R_FILTERED);
+	/* the header never overrules what the text says ("User unknown") */
+	r = mh_parse_str("From: <Postmaster@ezweb.ne.jp>\nSubject: Mail System Error - Returned Mail\nX-SPASIGN: NG\n\n"
+					 "<rcpt@ezweb.ne.jp>: 550 <rcpt@ezweb.ne.jp>: User unknown\n");
+	CHECK_INT(r->r[0].reason, BM_R_USER_UNKNOWN);
+}

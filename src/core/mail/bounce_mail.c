@@ -231,6 +231,12 @@ finish(bm_mail_parser *p, const msg_view *v, bm_mail_recipient *r)
 
 		if (bm_str_ieq(r->diagnostic_type, "x-unix"))
 			why = BM_R_MAILER_ERROR;	/* "Diagnostic-Code: X-Unix; 255": the local delivery program failed */
+		else if (v->product != NULL && (strcmp(v->product, "EZweb") == 0 || strcmp(v->product, "KDDI") == 0) &&
+				 bm_str_ieq(bm_str_trim(bm_hdr_get(&v->mime.header, "x-spasign")), "ng"))
+			why = BM_R_FILTERED;	/* au marks the returns of its reception filter "X-SPASIGN: NG" (written
+									 * by its filter hosts, "Received: from wfilter115"); the text is only
+									 * "Each of the following recipients was rejected by a remote mail
+									 * server." (bounceHammer and Sisimai read the header so too) */
 		else if (bm_str_ieq(r->action, "delayed"))
 			why = BM_R_EXPIRED; /* a delay notice: delivery keeps failing, the MTA keeps trying */
 		if (why != BM_REASON_COUNT)
