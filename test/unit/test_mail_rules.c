@@ -13,17 +13,23 @@
 static mh_result *
 sendmail(const char *text, const char *diag)
 {
-	static char m[8192];
+	char		fields[1024];
 
-	snprintf(m, sizeof(m),
-			 "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
-			 "Subject: Returned mail: see transcript for details\n"
-			 "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
-			 "--B\n\n%s\n"
-			 "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
-			 "Final-Recipient: RFC822; rcpt@example.com\nAction: failed\nStatus: 5.0.0\n"
-			 "Diagnostic-Code: SMTP; %s\n--B--\n", text, diag);
-	return mh_parse_str(m);
+	snprintf(fields, sizeof(fields), "Final-Recipient: RFC822; rcpt@example.com\r\nAction: failed\r\n"
+			 "Status: 5.0.0\r\nDiagnostic-Code: SMTP; %s\r\n", diag);
+	return mh_parse_report("Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>", text, fields);
+}
+
+/* The record's recipient, command, reply code, reason and a piece of its diagnostic. */
+static void
+check_record(const mh_rec *r, const char *recipient, bm_smtp_command command, int reply_code, const char *in_diag,
+			 bm_reason reason)
+{
+	CHECK_STR(r->recipient, recipient);
+	CHECK_INT(r->command, command);
+	CHECK_INT(r->reply_code, reply_code);
+	CHECK(strstr(r->diagnostic, in_diag) != NULL);
+	CHECK_INT(r->reason, reason);
 }
 
 TEST(mail_rule_sendmail_greeting_refused)
@@ -57,29 +63,31 @@ TEST(mail_rule_sendmail_greeting_refused)
 	CHECK(r->r[0].command != BM_SMTP_CONNECT);
 }
 
+/* au's report: one recipient with its conversation; `gap` goes between the recipient line and it. */
+static mh_result *
+au_block(const char *gap)
+{
+	char		m[1024];
+
+	snprintf(m, sizeof(m), "From: Postmaster@ezweb.ne.jp\nSubject: Mail System Error - Returned Mail\n\n"
+			 "Each of the following recipients was rejected by a remote\nmail server.\n\n"
+			 "    Recipient: <rcpt@example.com>\n%s"
+			 "    >>> MAIL FROM:<sender@example.org>\n"
+			 "    <<< 550 SC-004 Unfortunately, messages from 192.0.2.1 weren't sent.\n", gap);
+	return mh_parse_str(m);
+}
+
 TEST(mail_rule_reply_in_a_recipients_block)
 {
 	/* au: each recipient is listed with its own conversation, no blank line between; the reply refused MAIL
 	 * FROM for the sending IP: the recipient's, and a block (not the report's "rejected by a remote mail
 	 * server" sentence, not sender_rejected from the stage alone) */
-	mh_result  *r = mh_parse_str("From: Postmaster@ezweb.ne.jp\nSubject: Mail System Error - Returned Mail\n\n"
-								 "Each of the following recipients was rejected by a remote\nmail server.\n\n"
-								 "    Recipient: <rcpt@example.com>\n"
-								 "    >>> MAIL FROM:<sender@example.org>\n"
-								 "    <<< 550 SC-004 Unfortunately, messages from 192.0.2.1 weren't sent.\n");
+	mh_result  *r = au_block("");
 
 	CHECK_INT(r->n, 1);
-	CHECK_STR(r->r[0].recipient, "rcpt@example.com");
-	CHECK_INT(r->r[0].command, BM_SMTP_MAIL);
-	CHECK_INT(r->r[0].reply_code, 550);
-	CHECK(strstr(r->r[0].diagnostic, "SC-004") != NULL);
-	CHECK_INT(r->r[0].reason, BM_R_BLOCKED);
+	check_record(&r->r[0], "rcpt@example.com", BM_SMTP_MAIL, 550, "SC-004", BM_R_BLOCKED);
 	/* after a blank line the reply is no longer the recipient's own: the report's */
-	r = mh_parse_str("From: Postmaster@ezweb.ne.jp\nSubject: Mail System Error - Returned Mail\n\n"
-					 "Each of the following recipients was rejected by a remote mail server.\n\n"
-					 "    Recipient: <rcpt@example.com>\n\n"
-					 "    >>> MAIL FROM:<sender@example.org>\n"
-					 "    <<< 550 SC-004 Unfortunately, messages from 192.0.2.1 weren't sent.\n");
+	r = au_block("\n");
 	CHECK_INT(r->n, 1);
 	CHECK_INT(r->r[0].command, BM_SMTP_MAIL);
 }
@@ -102,13 +110,8 @@ TEST(mail_rule_sendmail_v5_summary_takes_the_reply_above)
 								 "Received: by mx.example.org; (5.65/1.37) id 0000000;\n");
 
 	CHECK_INT(r->n, 3);
-	CHECK_STR(r->r[0].recipient, "a@example.com");
-	CHECK_INT(r->r[0].command, BM_SMTP_MAIL);
-	CHECK_INT(r->r[0].reply_code, 501);
-	CHECK(strstr(r->r[0].diagnostic, "open relay") != NULL);
-	CHECK_INT(r->r[0].reason, BM_R_BLOCKED);
-	CHECK_STR(r->r[1].recipient, "b@example.com");
-	CHECK_INT(r->r[1].reason, BM_R_BLOCKED);
+	check_record(&r->r[0], "a@example.com", BM_SMTP_MAIL, 501, "open relay", BM_R_BLOCKED);
+	check_record(&r->r[1], "b@example.com", BM_SMTP_MAIL, 501, "open relay", BM_R_BLOCKED);
 	CHECK_STR(r->r[2].recipient, "c@example.net");
 	CHECK_INT(r->r[2].reason, BM_R_HOST_UNKNOWN);
 	CHECK(r->r[2].command != BM_SMTP_MAIL);
@@ -143,16 +146,12 @@ TEST(mail_rule_reason_above_a_list_title)
 static mh_result *
 ses(const char *diag)
 {
-	static char m[4096];
+	char		fields[1024];
 
-	snprintf(m, sizeof(m),
-			 "From: MAILER-DAEMON@email-bounces.amazonses.com\nSubject: Delivery Status Notification (Failure)\n"
-			 "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
-			 "--B\nContent-Type: text/plain\n\nThe following message to <rcpt@example.co.jp> was undeliverable.\n"
-			 "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; a1.smtp-out.amazonses.com\n\n"
-			 "Final-Recipient: rfc822;rcpt@example.co.jp\nAction: failed\nStatus: 5.0.0 (permanent failure)\n"
-			 "Diagnostic-Code: smtp; %s\n--B--\n", diag);
-	return mh_parse_str(m);
+	snprintf(fields, sizeof(fields), "Final-Recipient: rfc822;rcpt@example.co.jp\r\nAction: failed\r\n"
+			 "Status: 5.0.0 (permanent failure)\r\nDiagnostic-Code: smtp; %s\r\n", diag);
+	return mh_parse_report("MAILER-DAEMON@email-bounces.amazonses.com",
+						   "The following message to <rcpt@example.co.jp> was undeliverable.", fields);
 }
 
 TEST(mail_rule_ses_relayed_reply)

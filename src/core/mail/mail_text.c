@@ -254,6 +254,24 @@ is_reply_line(const char *t, size_t n)
 		t[2] <= '9' && (t[3] == ' ' || t[3] == '-');
 }
 
+/* Narrows text[0..n) to its lines without the white space around them. */
+static void
+trim_lines(const char **s, size_t *n)
+{
+	bm_str		t = bm_str_trim((bm_str) {*s, *n});
+
+	*s = t.ptr;
+	*n = t.len;
+}
+
+/* Is text[0..n) a list title: one line ending with ':' ("The following address(es) failed:")? */
+static bool
+is_list_title(const char *s, size_t n)
+{
+	trim_lines(&s, &n);
+	return n > 0 && s[n - 1] == ':' && memchr(s, '\n', n) == NULL;
+}
+
 /*
  * Are the lines text[0..n) an error sentence rather than a section title ("----- The following addresses
  * had permanent fatal errors -----", "Delivery has failed to these recipients:")?
@@ -261,25 +279,10 @@ is_reply_line(const char *t, size_t n)
 static bool
 is_error_sentence(const char *s, size_t n)
 {
-	while (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
-		s++, n--;
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
+	trim_lines(&s, &n);
 	if (n == 0 || s[0] == '-' || s[0] == '=' || s[0] == '*' || s[0] == '#' || s[n - 1] == '-')
 		return false;
-	/* a single line ending with ':' introduces a list ("The following address(es) failed:") */
-	return !(s[n - 1] == ':' && memchr(s, '\n', n) == NULL);
-}
-
-/* Is text[0..n) a list title: one line ending with ':' ("The following address(es) failed:")? */
-static bool
-is_list_title(const char *s, size_t n)
-{
-	while (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
-		s++, n--;
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return n > 1 && s[n - 1] == ':' && memchr(s, '\n', n) == NULL;
+	return !is_list_title(s, n);	/* a list title introduces a list */
 }
 
 /*
