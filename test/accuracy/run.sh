@@ -3,12 +3,12 @@
 # feeds every row's diagnostic, reply code and status (Sisimai's invented X.0.9NN pseudo statuses left
 # out) to classify() in a scratch database of the current server, prints hard/soft and reason agreement,
 # writes the disagreements (with our notes from disputes.tsv) to build/accuracy/disagreements.tsv (inputs
-# stay in test/, outputs go to the ignored build/), and fails below
-# 94 % hard/soft or 85 % reason agreement.  The project target for hard/soft is 97 %; it is not met:
-# 30 rows say "user unknown" in words and Sisimai labels them filtered (soft) from outside the text
-# (its per-MTA decoders, the SMTP transcript), while it labels the same wording userunknown (hard) in
-# 144 other rows.  See README "Accuracy" and disputes.tsv.  The gate sits just under today's figure so
-# any regression fails.  Needs PGHOST/PGPORT/PGUSER of a server with the extension.
+# stay in test/, outputs go to the ignored build/), and fails below 94 % hard/soft or 89.9 % reason
+# agreement (today 94.11 % and 89.97 %).  The project target for hard/soft is 97 %; it is not met: 30
+# rows say "user unknown" in words and Sisimai labels them filtered (soft) from outside the text (its
+# per-MTA decoders, the SMTP transcript), while it labels the same wording userunknown (hard) in 144
+# other rows.  See README "Accuracy" and disputes.tsv.  The gates sit just under today's figures so any
+# regression fails.  Needs PGHOST/PGPORT/PGUSER of a server with the extension.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 corpus="$here/../fixtures/sisimai/expected.tsv"
@@ -18,7 +18,7 @@ mkdir -p "$(dirname "$out")"
 db=bm_accuracy
 MIN_HARD=${MIN_HARD:-94.0}
 TARGET_HARD=97.0
-MIN_REASON=${MIN_REASON:-85.0}
+MIN_REASON=${MIN_REASON:-89.9}
 
 psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 

@@ -80,6 +80,23 @@ mh_parse_str(const char *msg)
 	return mh_parse(msg, strlen(msg), NULL);
 }
 
+mh_result *
+mh_parse_report(const char *from, const char *text, const char *fields)
+{
+	static char m[16384];
+
+	snprintf(m, sizeof(m),
+			 "From: %s\r\n"
+			 "To: sender@example.org\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+			 "Date: Thu, 29 Apr 2021 23:45:32 +0900\r\nMessage-Id: <bounce-1@mx.example.org>\r\n"
+			 "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n"
+			 "--B\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n%s\r\n"
+			 "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n%s\r\n"
+			 "--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <orig-1@example.org>\r\n"
+			 "To: rcpt@example.com\r\n\r\n--B--\r\n", from, text, fields);
+	return mh_parse_str(m);
+}
+
 char *
 mh_corpus(const char *name, size_t *len)
 {

@@ -48,6 +48,13 @@ typedef struct mh_result
 mh_result  *mh_parse(const char *msg, size_t len, const bm_mail_opts *opts);
 mh_result  *mh_parse_str(const char *msg);
 
+/*
+ * Parses a minimal RFC 3464 report from `from`: a text/plain part with `text`, a message/delivery-status
+ * part with one recipient's `fields`, the returned message's header (Message-ID <orig-1@example.org>, To
+ * rcpt@example.com).  The bounce's own Message-ID is <bounce-1@mx.example.org>.
+ */
+mh_result  *mh_parse_report(const char *from, const char *text, const char *fields);
+
 /* A corpus email (test/fixtures/sisimai/eml/<name>), malloc'ed; *len set.  NULL when missing. */
 char	   *mh_corpus(const char *name, size_t *len);
 /* Parses a corpus email; fails the test when it cannot be read. */

@@ -111,18 +111,7 @@ TEST(mail_arf_fields)
 static mh_result *
 report(const char *text, const char *fields)
 {
-	static char m[8192];
-
-	snprintf(m, sizeof(m),
-			 "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\r\n"
-			 "To: sender@example.org\r\nSubject: Undelivered Mail Returned to Sender\r\n"
-			 "Date: Thu, 29 Apr 2021 23:45:32 +0900\r\nMessage-Id: <bounce-1@mx.example.org>\r\n"
-			 "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n"
-			 "--B\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n%s\r\n"
-			 "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n%s\r\n"
-			 "--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <orig-1@example.org>\r\n"
-			 "To: rcpt@example.com\r\n\r\n--B--\r\n", text, fields);
-	return mh_parse_str(m);
+	return mh_parse_report("MAILER-DAEMON@mx.example.org (Mail Delivery System)", text, fields);
 }
 
 TEST(mail_dsn_report_records)

@@ -130,6 +130,42 @@ read_view(bm_mail_parser *p, const char *msg, size_t start, size_t end, const bm
  * Records: normalization and verdict
  * --------------------------------------------------------------------------------------------------------- */
 
+/*
+ * Amazon SES's DSN wraps the receiving server's reply in its own words: "Diagnostic-Code: smtp; 5.1.0 -
+ * Unknown address error 550-'5.7.1 <x>... Access denied' (delivery attempts: 0)".  The status and phrase
+ * before the quote are SES's category (it writes "5.1.0 - Unknown address error" for a "5.2.2 ... Mailbox
+ * Full" as well); the quoted text after the reply code is the server's own reply.  Finds that code and
+ * reply; false when the diagnostic is not in this form.
+ */
+static bool
+ses_relayed_reply(bm_str d, int *code, bm_str *reply)
+{
+	bm_status	st;
+	size_t		n = bm_status_scan(d.ptr, d.len, &st);
+	const char *q,
+			   *end;
+
+	if (n == 0 || d.len < n + 3 || memcmp(d.ptr + n, " - ", 3) != 0)
+		return false;
+	for (size_t i = n + 3; i + 5 <= d.len; i++)
+	{
+		q = d.ptr + i;
+		if ((q[0] == '4' || q[0] == '5') && q[1] >= '0' && q[1] <= '9' && q[2] >= '0' && q[2] <= '9' &&
+			q[3] == '-' && q[4] == '\'' && (i == n + 3 || d.ptr[i - 1] == ' '))
+		{
+			end = d.ptr + d.len;
+			while (end > q + 5 && end[-1] != '\'')
+				end--;
+			if (end <= q + 5)
+				return false;
+			*code = (q[0] - '0') * 100 + (q[1] - '0') * 10 + (q[2] - '0');
+			*reply = (bm_str) {q + 5, (size_t) (end - 1 - (q + 5))};
+			return reply->len > 0;
+		}
+	}
+	return false;
+}
+
 static void
 finish(bm_mail_parser *p, const msg_view *v, bm_mail_recipient *r)
 {
@@ -168,7 +204,24 @@ finish(bm_mail_parser *p, const msg_view *v, bm_mail_recipient *r)
 		r->verdict.status = r->status;
 		return;
 	}
-	bm_classify_ex(r->diagnostic.ptr, r->diagnostic.len, 0, r->status, &ctx, &r->verdict);
+	{
+		int			code;
+		bm_str		reply;
+
+		if (v->product != NULL && strcmp(v->product, "AmazonSES") == 0 &&
+			ses_relayed_reply(r->diagnostic, &code, &reply))
+		{
+			/* the server's reply decides, with its own status; SES's status only when it has none */
+			bm_classify_ex(reply.ptr, reply.len, code, BM_STATUS_NONE, &ctx, &r->verdict);
+			if (r->verdict.status == BM_STATUS_NONE && r->status != BM_STATUS_NONE)
+			{
+				r->verdict.status = r->status;
+				r->verdict.bounce_class = bm_reason_class(r->verdict.reason, r->verdict.reply_code, r->status);
+			}
+		}
+		else
+			bm_classify_ex(r->diagnostic.ptr, r->diagnostic.len, 0, r->status, &ctx, &r->verdict);
+	}
 	r->reply_code = r->verdict.reply_code;
 	r->status = r->verdict.status;
 	/* what the email adds when the text says nothing specific */
@@ -178,6 +231,12 @@ finish(bm_mail_parser *p, const msg_view *v, bm_mail_recipient *r)
 
 		if (bm_str_ieq(r->diagnostic_type, "x-unix"))
 			why = BM_R_MAILER_ERROR;	/* "Diagnostic-Code: X-Unix; 255": the local delivery program failed */
+		else if (v->product != NULL && (strcmp(v->product, "EZweb") == 0 || strcmp(v->product, "KDDI") == 0) &&
+				 bm_str_ieq(bm_str_trim(bm_hdr_get(&v->mime.header, "x-spasign")), "ng"))
+			why = BM_R_FILTERED;	/* au marks the returns of its reception filter "X-SPASIGN: NG" (written
+									 * by its filter hosts, "Received: from wfilter115"); the text is only
+									 * "Each of the following recipients was rejected by a remote mail
+									 * server." (bounceHammer and Sisimai read the header so too) */
 		else if (bm_str_ieq(r->action, "delayed"))
 			why = BM_R_EXPIRED; /* a delay notice: delivery keeps failing, the MTA keeps trying */
 		if (why != BM_REASON_COUNT)

@@ -254,6 +254,24 @@ is_reply_line(const char *t, size_t n)
 		t[2] <= '9' && (t[3] == ' ' || t[3] == '-');
 }
 
+/* Narrows text[0..n) to its lines without the white space around them. */
+static void
+trim_lines(const char **s, size_t *n)
+{
+	bm_str		t = bm_str_trim((bm_str) {*s, *n});
+
+	*s = t.ptr;
+	*n = t.len;
+}
+
+/* Is text[0..n) a list title: one line ending with ':' ("The following address(es) failed:")? */
+static bool
+is_list_title(const char *s, size_t n)
+{
+	trim_lines(&s, &n);
+	return n > 0 && s[n - 1] == ':' && memchr(s, '\n', n) == NULL;
+}
+
 /*
  * Are the lines text[0..n) an error sentence rather than a section title ("----- The following addresses
  * had permanent fatal errors -----", "Delivery has failed to these recipients:")?
@@ -261,14 +279,10 @@ is_reply_line(const char *t, size_t n)
 static bool
 is_error_sentence(const char *s, size_t n)
 {
-	while (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
-		s++, n--;
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
+	trim_lines(&s, &n);
 	if (n == 0 || s[0] == '-' || s[0] == '=' || s[0] == '*' || s[0] == '#' || s[n - 1] == '-')
 		return false;
-	/* a single line ending with ':' introduces a list ("The following address(es) failed:") */
-	return !(s[n - 1] == ':' && memchr(s, '\n', n) == NULL);
+	return !is_list_title(s, n);	/* a list title introduces a list */
 }
 
 /*
@@ -309,6 +323,9 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 	bool		follow = false; /* cur was named alone: its error text is in the next paragraphs */
 	int			follow_lines = 0;
 	bm_smtp_command last_cmd = BM_SMTP_NONE;	/* transcript state */
+	bool		greeting = false;	/* "while talking to x:" and no ">>> " command sent since */
+	bool		any_command = false;	/* the transcript shows a command sent */
+	bool		greeting_refused = false;	/* a 5xx reply read before any command */
 	size_t		rcpt_as = 0,
 				rcpt_ae = 0;	/* the address of the last ">>> RCPT To:<x>" */
 	size_t		para_start = 0;
@@ -316,8 +333,14 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 	size_t		last_anchor_end = 0;
 	size_t		prev_para = 0,
 				prev_para_end = 0;	/* the last paragraph before the current one */
+	size_t		prev2_para = 0,
+				prev2_para_end = 0; /* and the one before it */
 	size_t		prev_anchor_end = 0;
 	bm_str	   *last_reply = NULL;	/* a transcript reply that announced more lines ("550-...") */
+	bm_str		pending = {NULL, 0};	/* the transcript reply of the line just before, owned by no recipient */
+	bm_smtp_command pending_cmd = BM_SMTP_NONE;	/* the command it answered */
+	bm_str		pending_store = {NULL, 0};	/* a multi-line one's growing copy */
+	bm_str		prev_reply;
 	bool		quoted;
 	char	   *low;
 
@@ -366,6 +389,9 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 		while (tn > 0 && (t[tn - 1] == ' ' || t[tn - 1] == '\t'))
 			tn--;
 		blank = tn == 0;
+		/* a reply owned by no recipient is offered to the Sendmail V5 summary lines right after it only */
+		prev_reply = pending;
+		pending = (bm_str) {NULL, 0};
 
 		if (!blank)
 		{
@@ -393,6 +419,8 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 		{
 			if (p > para_start)
 			{
+				prev2_para = prev_para;
+				prev2_para_end = prev_para_end;
 				prev_para = para_start;	/* the paragraph that just ended */
 				prev_para_end = p;
 			}
@@ -422,6 +450,8 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 		{
 			bm_smtp_command c = bm_stage_command_word(t + 4, tn - 4);
 
+			greeting = false;
+			any_command = true;
 			if (c != BM_SMTP_NONE)
 				last_cmd = c;
 			if (c == BM_SMTP_RCPT && bm_text_find_address(t, tn, 4, &as, &ae))
@@ -438,6 +468,8 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			{
 				/* "<<< 550-5.7.1 ..." then "<<< 550 5.7.1 ...": one multi-line reply */
 				last_reply->len = (size_t) (t + tn - last_reply->ptr);
+				if (prev_reply.ptr == last_reply->ptr)
+					pending = *last_reply;
 				if (t[7] != '-')
 					last_reply = NULL;
 				p = next;
@@ -448,13 +480,24 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			{
 				bm_text_rcpt *r = NULL;
 
-				/* an address in a reply to MAIL FROM / HELO is the sender's or the host's: the error then
-				 * concerns every recipient (report level) */
-				if ((last_cmd == BM_SMTP_RCPT || last_cmd == BM_SMTP_DATA || last_cmd == BM_SMTP_NONE) &&
+				/* an address in a reply to MAIL FROM / HELO is the sender's or the host's, in the greeting
+				 * (Sendmail "... while talking to x.:" then "<<< 554 ..." with no ">>> " line: the reply to
+				 * the connection) a contact's: the error then concerns every recipient (report level) */
+				if (greeting && t[4] == '5')
+					greeting_refused = true;
+				if (!greeting &&
+					(last_cmd == BM_SMTP_RCPT || last_cmd == BM_SMTP_DATA || last_cmd == BM_SMTP_NONE) &&
 					bm_text_find_address(t, tn, 4, &as, &ae))
 					r = rcpt_for(a, out, &cap, max_rcpts, t + as, ae - as, &oom);
 				else if (last_cmd == BM_SMTP_RCPT && rcpt_ae > rcpt_as)
 					r = rcpt_for(a, out, &cap, max_rcpts, text + rcpt_as, rcpt_ae - rcpt_as, &oom);
+				/*
+				 * a reply inside the block of the recipient named just above it, with no blank line
+				 * between (au "Recipient: <x>" / ">>> MAIL FROM:<y>" / "<<< 550 ..."), is that recipient's
+				 * whatever the command: the report lists each recipient with its conversation
+				 */
+				else if (cur != NULL && !follow && cur->reply.len == 0 && !greeting)
+					r = cur;
 				if (r != NULL)
 				{
 					r->command = last_cmd;
@@ -462,12 +505,19 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 					if (t[7] == '-')
 						last_reply = &r->reply;
 				}
-				else if (!oom && out->reply.ptr == NULL)
+				else if (!oom)
 				{
-					out->command = last_cmd;
-					out->reply = (bm_str) {t + 4, tn - 4};
+					pending = pending_store = (bm_str) {t + 4, tn - 4};
+					pending_cmd = last_cmd;
 					if (t[7] == '-')
-						last_reply = &out->reply;
+						last_reply = &pending_store;
+					if (out->reply.ptr == NULL)
+					{
+						out->command = last_cmd;
+						out->reply = pending;
+						if (t[7] == '-')
+							last_reply = &out->reply;
+					}
 				}
 				if (oom)
 					return false;
@@ -490,6 +540,7 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 				if (we > w)
 					out->remote_mta = (bm_str) {t + w, we - w};
 				last_cmd = BM_SMTP_NONE;
+				greeting = true;
 				cur = NULL;
 				p = next;
 				continue;
@@ -506,6 +557,26 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			{
 				/* the same recipient named again inside its paragraph ("after RCPT TO:<x>:") */
 				cur->err_end = e;
+				p = next;
+				continue;
+			}
+			if (r != NULL && one_line && prev_reply.ptr != NULL && r->reply.len == 0 &&
+				r->err_start == BM_TEXT_NONE)
+			{
+				/*
+				 * Sendmail V5 writes its own line for each recipient right after the server's reply of
+				 * that conversation ("<<< 501 <y>... no access from mail server [ip] which is an open
+				 * relay." / "554 <x>... Remote protocol error"): that reply is the recipient's, and so is
+				 * the next summary line's when it follows at once (every recipient of the refused MAIL
+				 * FROM); its error text is the reply and the summary.
+				 */
+				r->reply = prev_reply;
+				r->command = pending_cmd;
+				r->line_start = p;
+				r->err_start = (size_t) (prev_reply.ptr - text);
+				r->err_end = e;
+				pending = prev_reply;
+				cur = NULL;
 				p = next;
 				continue;
 			}
@@ -530,6 +601,26 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 					/* or the paragraph before, when it names no recipient itself */
 					r->pre_start = prev_para;
 					r->pre_end = prev_para_end;
+				}
+				else
+				{
+					/*
+					 * or, when a list title introduces it ("The following recipients did not receive this
+					 * message:", in its paragraph or the one before), the paragraph above the title: au
+					 * "Your message was not delivered within 0 days and 1 hours.\nRemote host is not
+					 * responding.\n\nThe following recipients did not receive this message:\n\n<x>"
+					 */
+					size_t		ts = p > cur_para ? cur_para : prev_para,
+								te = p > cur_para ? p : prev_para_end,
+								bs = p > cur_para ? prev_para : prev2_para,
+								be = p > cur_para ? prev_para_end : prev2_para_end;
+
+					if (te > ts && is_list_title(text + ts, te - ts) && be > bs && be <= ts &&
+						bs >= prev_anchor_end && is_error_sentence(text + bs, be - bs))
+					{
+						r->pre_start = bs;
+						r->pre_end = be;
+					}
 				}
 				r->line_start = p;
 				r->err_start = (size_t) (t - text) + rest;
@@ -562,6 +653,16 @@ bm_text_scan(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_text_r
 			out->r[i].err_start = out->r[i].pre_start;
 			out->r[i].err_end = out->r[i].pre_end;
 		}
+
+	/*
+	 * Every conversation of the transcript ended at the server's greeting with a 5xx ("... while talking to
+	 * mx.:" / "<<< 554 ..." and no ">>> " line: Sendmail logs each command it sends, so none was sent).  A
+	 * 554 greeting is RFC 5321's refusal of the client (section 3.1), so the error answered the connection.
+	 * A 4xx greeting ("<<< 421", "<<< 450 busy") only says the service is unavailable for now and keeps no
+	 * stage: the stage rule would read it as a block of the sending host.
+	 */
+	if (greeting_refused && !any_command && out->command == BM_SMTP_NONE)
+		out->command = BM_SMTP_CONNECT;
 
 	/* a delay warning? */
 	for (size_t k = 0; k < NELEM(delays) && !out->delayed; k++)
