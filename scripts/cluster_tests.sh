@@ -7,6 +7,7 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO_ROOT"
 
 status=0
+t0=$SECONDS
 make -s installcheck PG_CONFIG="${PG_CONFIG:-pg_config}" || status=$?
 if [ $status -ne 0 ]; then
 	for f in regression.diffs output_iso/regression.diffs; do
@@ -14,14 +15,24 @@ if [ $status -ne 0 ]; then
 	done
 	exit $status
 fi
+echo "-- installcheck took $((SECONDS - t0)) s"
 
-test/stress/run.sh
-test/upgrade/run.sh
-test/dump/run.sh
-test/security/run.sh
-test/accuracy/run.sh
-test/accuracy/email_sql.sh
-test/mail/run.sh
-test/http/run.sh
-test/cron/run.sh
-test/readme/run.sh
+# each step with its time; the pg_cron test is scheduled first and checked last, so its wait for the next
+# whole minute overlaps the other suites
+step() {
+	local t0=$SECONDS
+	"$@"
+	echo "-- $* took $((SECONDS - t0)) s"
+}
+test/cron/run.sh start
+trap 'test/cron/run.sh stop' EXIT
+step test/stress/run.sh
+step test/upgrade/run.sh
+step test/dump/run.sh
+step test/security/run.sh
+step test/accuracy/run.sh
+step test/accuracy/email_sql.sh
+step test/mail/run.sh
+step test/http/run.sh
+step test/cron/run.sh check
+step test/readme/run.sh

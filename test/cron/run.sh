@@ -5,16 +5,27 @@
 # (a soft-bounce escalation opened, partitions created ahead); in the same minute a CALL sync() against
 # the local test server (test/http/server.py), which must commit page by page under pg_cron too; then
 # checks the alert NOTIFY in a session that LISTENs.  Needs PGHOST/PGPORT/PGUSER.
+#
+#   test/cron/run.sh           schedule, wait, check
+#   test/cron/run.sh start     schedule only and return (the test server keeps running)
+#   test/cron/run.sh check     wait for the runs scheduled by `start`, check, stop the server
+#   test/cron/run.sh stop      stop the server of an unfinished `start`
+# cluster_tests.sh starts it first and checks it last, so the wait for the minute overlaps the other tests.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+mode=${1:-all}
 db=bm_cron
 psql() { command psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-work=$(mktemp -d)
-python3 "$here/../http/server.py" --port 0 --portfile "$work/port" 2>/dev/null &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-port=$(cat "$work/port")
+state="$here/../../build/cron-test"
+
+start() {
+mkdir -p "$state"
+rm -f "$state/port" "$state/pid"
+python3 "$here/../http/server.py" --port 0 --portfile "$state/port" >/dev/null 2>&1 </dev/null &
+echo $! >"$state/pid"
+for _ in $(seq 1 50); do [ -s "$state/port" ] && break; sleep 0.1; done
+[ -s "$state/port" ] || { echo "FAIL: the test server did not start" >&2; exit 1; }
+port=$(cat "$state/port")
 
 psql -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
 psql -d "$db" -v port="$port" <<'SQL'
@@ -36,6 +47,16 @@ SELECT bounce_mgmt.ingest(jsonb_build_array(
   )::text, 'generic');
 SELECT cron.schedule('bounce_mgmt-maintenance', '* * * * *', 'SELECT bounce_mgmt.run_maintenance()');
 SQL
+}
+
+stop_server() {
+	[ -s "$state/pid" ] && kill "$(cat "$state/pid")" 2>/dev/null || true
+	rm -rf "$state"
+}
+
+check() {
+[ -s "$state/pid" ] || { echo "FAIL: test/cron/run.sh check without start" >&2; exit 1; }
+trap stop_server EXIT
 
 echo "waiting for pg_cron to run bounce_mgmt.run_maintenance() (up to 90 s)"
 status=""
@@ -96,3 +117,12 @@ SQL
 echo "$out" | grep -q 'Asynchronous notification "bounce_mgmt_alerts" with payload ".*hard_bounce_rate' \
 	|| { echo "FAIL: no NOTIFY on bounce_mgmt_alerts"; echo "$out"; exit 1; }
 echo "NOTIFY: run_maintenance() announced its alerts on channel bounce_mgmt_alerts"
+}
+
+case $mode in
+	start) start ;;
+	check) check ;;
+	stop) stop_server ;;
+	all) start; check ;;
+	*) echo "usage: $0 [start|check|stop]" >&2; exit 2 ;;
+esac
