@@ -430,14 +430,15 @@ TEST(ses_suppression_list_ids_are_stable)
 	const char *empty = "{\"SuppressedDestinationSummaries\": [], \"NextToken\": \"x\"}";
 	const char *not_array = "{\"SuppressedDestinationSummaries\": {\"EmailAddress\": \"jane@example.com\"}}";
 
-	capture_run(&c, a, strlen(a), SES);
-	CHECK_RUN(c, BM_PAYLOAD_OK, SES, 1, 0, 0);
-	CHECK_STR(c.ev[0].id, "list:BOUNCE:jane@example.com:1767225601355000");
-	capture_free(&c);
-	capture_run(&c, b, strlen(b), BM_PROVIDER_AUTO);
-	CHECK_RUN(c, BM_PAYLOAD_OK, SES, 1, 0, 0);
-	CHECK_STR(c.ev[0].id, "list:BOUNCE:jane@example.com:1767225601355000");
-	capture_free(&c);
+	for (int i = 0; i < 2; i++)
+	{
+		const char *page = i == 0 ? a : b;
+
+		capture_run(&c, page, strlen(page), i == 0 ? SES : BM_PROVIDER_AUTO);
+		CHECK_RUN(c, BM_PAYLOAD_OK, SES, 1, 0, 0);
+		CHECK_STR(c.ev[0].id, "list:BOUNCE:jane@example.com:1767225601355000");
+		capture_free(&c);
+	}
 	/* an empty page (SES may return one with a NextToken) is no event and no error */
 	capture_run(&c, empty, strlen(empty), BM_PROVIDER_AUTO);
 	CHECK_RUN(c, BM_PAYLOAD_OK, SES, 0, 0, 0);
