@@ -12,14 +12,28 @@ BEGIN
               USING ERRCODE = 'invalid_parameter_value',
                     HINT = '1 to 63 letters, digits, "_", "." or "-".';
     END IF;
-    IF NEW.provider IS NULL OR NEW.provider NOT IN ('sendgrid', 'postmark', 'mailgun') THEN
+    IF NEW.provider IS NULL OR NEW.provider NOT IN ('sendgrid', 'postmark', 'mailgun', 'ses') THEN
         RAISE EXCEPTION 'provider account "%": provider % has no API sync', NEW.name, coalesce(NEW.provider::text, 'NULL')
-              USING ERRCODE = 'invalid_parameter_value', HINT = 'Supported: sendgrid, postmark, mailgun.';
+              USING ERRCODE = 'invalid_parameter_value', HINT = 'Supported: sendgrid, postmark, mailgun, ses.';
+    END IF;
+    -- SES: the region names the endpoint and is part of every request's signature
+    IF NEW.provider = 'ses' AND coalesce(NEW.options ->> 'region', '') !~ '^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$' THEN
+        RAISE EXCEPTION 'SES account "%" needs its AWS region in options', NEW.name
+              USING ERRCODE = 'invalid_parameter_value',
+                    DETAIL = 'region: ' || coalesce(NEW.options ->> 'region', 'NULL'),
+                    HINT = 'options => ''{"region": "eu-west-1"}'': the region of the SES account whose suppression list is read.';
     END IF;
     IF NEW.base_url IS NULL AND TG_OP = 'INSERT' THEN
         NEW.base_url := CASE NEW.provider WHEN 'sendgrid' THEN 'https://api.sendgrid.com'
                                           WHEN 'postmark' THEN 'https://api.postmarkapp.com'
-                                          WHEN 'mailgun' THEN 'https://api.mailgun.net' END;
+                                          WHEN 'mailgun' THEN 'https://api.mailgun.net'
+                                          WHEN 'ses' THEN 'https://email.' || (NEW.options ->> 'region') || '.amazonaws.com' END;
+    END IF;
+    -- a new region takes a base_url that was the old region's default along (the key stays behind, below)
+    IF TG_OP = 'UPDATE' AND NEW.provider = 'ses' AND OLD.provider = 'ses' AND NEW.base_url = OLD.base_url
+       AND NEW.options ->> 'region' IS DISTINCT FROM OLD.options ->> 'region'
+       AND OLD.base_url = 'https://email.' || (OLD.options ->> 'region') || '.amazonaws.com' THEN
+        NEW.base_url := 'https://email.' || (NEW.options ->> 'region') || '.amazonaws.com';
     END IF;
     IF NEW.base_url IS NULL OR NEW.base_url !~ '^https?://[^/@?#[:space:]]+(/[^?#[:space:]]*)?$' THEN
         RAISE EXCEPTION 'provider account "%": invalid base_url', NEW.name
@@ -76,6 +90,12 @@ BEGIN
         RAISE EXCEPTION 'provider account "%": api_secret or session_token is empty or holds white space', NEW.account
               USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF NEW.api_secret IS NULL
+       AND EXISTS (SELECT 1 FROM @extschema@.provider_accounts a WHERE a.name = NEW.account AND a.provider = 'ses') THEN
+        RAISE EXCEPTION 'SES account "%": api_secret (the secret access key) is missing', NEW.account
+              USING ERRCODE = 'invalid_parameter_value',
+                    HINT = 'SES keys are api_key = the access key id, api_secret = the secret access key, and session_token for temporary credentials.';
+    END IF;
     RETURN NEW;
 END
 $$;
@@ -95,7 +115,7 @@ CREATE OR REPLACE PROCEDURE @extschema@.sync(account text, since timestamptz DEF
     AS 'MODULE_PATHNAME', 'bm_sync_proc'
     LANGUAGE C;
 COMMENT ON PROCEDURE @extschema@.sync(text, timestamptz) IS
-    'pull the account''s bounce (and SendGrid block) lists from the provider API into events, committing page by page (see sync_runs); since defaults to the account''s cursor, and a failed run is resumed';
+    'pull the account''s bounce (and SendGrid block) lists or SES suppression list from the provider API into events, committing page by page (see sync_runs); since defaults to the account''s cursor, and a failed run is resumed';
 
 -- Whether a provider account's base_url may receive its key: https://, or http:// on a loopback host (a
 -- test server), or anything when a superuser set bounce_mgmt.allow_insecure_http.
@@ -110,7 +130,7 @@ CREATE OR REPLACE FUNCTION @extschema@.provider_remove(account text, email text)
     LANGUAGE C VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION @extschema@.provider_remove(text, text) IS
-    'take the address off the account''s bounce list at the provider (SendGrid DELETE, Postmark activate, Mailgun DELETE)';
+    'take the address off the account''s bounce list at the provider (SendGrid DELETE, Postmark activate, Mailgun DELETE, SES suppression list DELETE)';
 
 -- Queues the removal of an address from every account whose provider lists it (provider_listings, kept
 -- by ingestion beyond event retention).  Returns how many were queued.

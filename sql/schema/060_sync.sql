@@ -4,7 +4,7 @@
 
 CREATE TABLE @extschema@.provider_accounts (
     name           text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9_.-]{1,63}$'),
-    provider       @extschema@.provider NOT NULL CHECK (provider IN ('sendgrid', 'postmark', 'mailgun')),
+    provider       @extschema@.provider NOT NULL CHECK (provider IN ('sendgrid', 'postmark', 'mailgun', 'ses')),
     -- http(s) only, and no user info: the key goes in a header, and URLs appear in messages
     base_url       text NOT NULL CHECK (base_url ~ '^https?://[^/@?#[:space:]]+(/[^?#[:space:]]*)?$'),
     options        jsonb NOT NULL DEFAULT '{}',
@@ -15,8 +15,8 @@ CREATE TABLE @extschema@.provider_accounts (
 COMMENT ON TABLE @extschema@.provider_accounts IS
     'provider API accounts for sync() and removals; their keys are in provider_keys (write-only for bounce_mgmt_admin)';
 COMMENT ON COLUMN @extschema@.provider_accounts.base_url IS
-    'the API root: https://api.sendgrid.com, https://api.postmarkapp.com, https://api.mailgun.net (https://api.eu.mailgun.net)';
-COMMENT ON COLUMN @extschema@.provider_accounts.options IS 'Mailgun: {"domain": "mg.example.com"}';
+    'the API root: https://api.sendgrid.com, https://api.postmarkapp.com, https://api.mailgun.net (https://api.eu.mailgun.net), https://email.<region>.amazonaws.com';
+COMMENT ON COLUMN @extschema@.provider_accounts.options IS 'Mailgun: {"domain": "mg.example.com"}; SES: {"region": "eu-west-1"}';
 COMMENT ON COLUMN @extschema@.provider_accounts.last_synced_at IS
     'the sync cursor: the next sync asks for entries since this time; it moves only when a sync commits';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.provider_accounts', '');
@@ -80,6 +80,6 @@ CREATE INDEX sync_runs_account ON @extschema@.sync_runs (account, run_id);
 COMMENT ON TABLE @extschema@.sync_runs IS
     'sync runs: window [since, until], pages and entries so far, status, the error of a failed run and the position the next CALL sync(account) resumes from';
 COMMENT ON COLUMN @extschema@.sync_runs.position IS
-    'where the next page starts (SendGrid list and offset, Postmark todate and offset, Mailgun next URL); NULL once done';
+    'where the next page starts (SendGrid list and offset, Postmark todate and offset, Mailgun next URL, SES NextToken); NULL once done';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.sync_runs', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.sync_runs_run_id_seq', '');

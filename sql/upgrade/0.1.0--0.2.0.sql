@@ -333,3 +333,14 @@ CREATE TABLE @extschema@.sns_certificates (
 COMMENT ON TABLE @extschema@.sns_certificates IS
     'SNS signing certificates by SigningCertURL, fetched over https from sns.<region>.amazonaws.com (or stored by an admin to pin one); every use verifies the chain again';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.sns_certificates', '');
+
+-- ---- SES suppression list (issue 12) ----
+-- provider ses may have an account: sync() reads its account-level suppression list (SESv2), and
+-- provider_remove() deletes from it
+ALTER TABLE @extschema@.provider_accounts DROP CONSTRAINT provider_accounts_provider_check,
+    ADD CONSTRAINT provider_accounts_provider_check CHECK (provider IN ('sendgrid', 'postmark', 'mailgun', 'ses'));
+COMMENT ON COLUMN @extschema@.provider_accounts.base_url IS
+    'the API root: https://api.sendgrid.com, https://api.postmarkapp.com, https://api.mailgun.net (https://api.eu.mailgun.net), https://email.<region>.amazonaws.com';
+COMMENT ON COLUMN @extschema@.provider_accounts.options IS 'Mailgun: {"domain": "mg.example.com"}; SES: {"region": "eu-west-1"}';
+COMMENT ON COLUMN @extschema@.sync_runs.position IS
+    'where the next page starts (SendGrid list and offset, Postmark todate and offset, Mailgun next URL, SES NextToken); NULL once done';

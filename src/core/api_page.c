@@ -172,6 +172,16 @@ object_facts(const bj_doc *d, bj_ref root, bm_api_page *page)
 		page->items = (long) bj_at(d, v)->count;
 		postmark_facts(d, v, page);
 	}
+	else if (bj_is(d, v = member(d, root, "SuppressedDestinationSummaries"), BJ_ARRAY))
+		page->items = (long) bj_at(d, v)->count;
+	if (bj_is(d, v = member(d, root, "NextToken"), BJ_STRING))
+	{
+		/* cut or truncated at a NUL, the token would ask for another page than the provider meant */
+		if (bj_at(d, v)->len > BM_API_PAGE_TOKEN_MAX || (bj_at(d, v)->flags & BJ_F_HAS_NUL))
+			page->next_token_too_long = true;
+		else
+			copy_string(d, v, page->next_token, sizeof(page->next_token));
+	}
 	page->total = int_or_minus_one(d, member(d, root, "TotalCount"));
 	if (bj_is(d, v = member(d, member(d, root, "paging"), "next"), BJ_STRING))
 	{
@@ -196,6 +206,8 @@ bm_api_page_read(const char *body, size_t len, bm_api_page *page)
 	page->items = -1;
 	page->total = -1;
 	page->next[0] = '\0';
+	page->next_token[0] = '\0';
+	page->next_token_too_long = false;
 	page->message[0] = '\0';
 	page->first_id[0] = '\0';
 	page->oldest_us = -1;

@@ -1,7 +1,9 @@
 /*
  * api_page.h — what the sync needs to know about one provider API response body, without PostgreSQL:
- * how many entries the page holds, the total the provider reports, the next page's URL, the message of
- * an error body, and for Postmark the first bounce ID and the earliest bounce time (its paging window).  Pure C on json-c (api_page.c); the entries themselves are parsed by the adapters.
+ * how many entries the page holds, the total the provider reports, the next page's URL (Mailgun) or token
+ * (SES), the message of an error body, and for Postmark the first bounce ID and the earliest bounce time
+ * (its paging window).  Pure C on the core's JSON layer (api_page.c); the entries themselves are parsed
+ * by the adapters.
  */
 #ifndef BM_API_PAGE_H
 #define BM_API_PAGE_H
@@ -9,12 +11,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define BM_API_PAGE_TOKEN_MAX 4096	/* bytes of a paging token kept (SES NextToken) */
+
 typedef struct bm_api_page
 {
 	long		items;			/* entries on the page: a top-level array's length, or the length of the
-								 * "items" (Mailgun) or "Bounces" (Postmark) array; -1 when neither */
+								 * "items" (Mailgun), "Bounces" (Postmark) or "SuppressedDestinationSummaries"
+								 * (SES) array; -1 when none of them */
 	long		total;			/* "TotalCount" (Postmark), -1 when absent */
 	char		next[2048];		/* "paging"."next" (Mailgun), "" when absent or too long */
+	char		next_token[BM_API_PAGE_TOKEN_MAX + 1];	/* "NextToken" (SES), "" when absent or too long */
+	bool		next_token_too_long;	/* a NextToken of more than BM_API_PAGE_TOKEN_MAX bytes (or with a
+										 * NUL): there is a next page, but it cannot be asked for */
 	char		message[512];	/* error bodies: errors[0].message (SendGrid), "Message" (Postmark),
 								 * "message" (Mailgun); "" when none */
 	char		first_id[24];	/* Postmark: "Bounces"[0]."ID" as decimal digits, "" when absent */

@@ -201,6 +201,103 @@ release_handles(handles *h)
 	h->multi = NULL;
 }
 
+/* ---- AWS Signature Version 4, signed by libcurl -------------------------------------------------------- */
+
+#define CURL_SIGV4_MIN 0x074b00		/* 7.75.0: CURLOPT_AWS_SIGV4 */
+#define CURL_SIGV4_PATH_ENCODED 0x080e00	/* 8.14.0: signs the path URI-encoded once more, as AWS does */
+
+void
+bm_http_check_sigv4(const char *what)
+{
+#if LIBCURL_VERSION_NUM < CURL_SIGV4_MIN
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("%s: requests to Amazon SES are signed with AWS Signature Version 4, which libcurl %s (bounce_mgmt was built with it) cannot do",
+					what, LIBCURL_VERSION),
+			 errhint("Build bounce_mgmt against libcurl 7.75 or later.")));
+#else
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+	if (v->version_num < CURL_SIGV4_MIN)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s: requests to Amazon SES are signed with AWS Signature Version 4, which the libcurl in use (%s) cannot do",
+						what, v->version),
+				 errhint("Install libcurl 7.75 or later.")));
+#endif
+}
+
+/* A byte that AWS's canonical URI keeps as it is: unreserved (RFC 3986) or '/'. */
+static bool
+sigv4_path_byte(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		c == '_' || c == '~' || c == '/';
+}
+
+/*
+ * url and the request's target, for a libcurl that signs the URL's path as it is.  AWS signs the path
+ * URI-encoded once more (the "%40" of an escaped address as "%2540"; only S3 is signed as sent); libcurl does
+ * the same only from 8.14.0 on.  With an older one, curl is given the URL with that encoded path (what it
+ * signs) and CURLOPT_REQUEST_TARGET the path and query as meant (what it sends); both carry the same query,
+ * which the callers build in AWS's canonical form (names sorted, values escaped by curl_easy_escape).  NULL
+ * when the path has nothing to encode (the URL is then signed as sent).
+ */
+static char *
+sigv4_signed_url(const char *url, char **target)
+{
+	const char *authority = strstr(url, "://");
+	const char *path = authority ? strchr(authority + 3, '/') : NULL;
+	size_t		plen;
+	StringInfoData s;
+	bool		change = false;
+
+	*target = NULL;
+	if (path == NULL)
+		return NULL;
+	plen = strcspn(path, "?#");
+	for (size_t i = 0; i < plen; i++)
+		change = change || !sigv4_path_byte((unsigned char) path[i]);
+	if (!change)
+		return NULL;
+	initStringInfo(&s);
+	appendBinaryStringInfo(&s, url, (int) (path - url));
+	for (size_t i = 0; i < plen; i++)
+	{
+		if (sigv4_path_byte((unsigned char) path[i]))
+			appendStringInfoChar(&s, path[i]);
+		else
+			appendStringInfo(&s, "%%%02X", (unsigned char) path[i]);
+	}
+	appendStringInfoString(&s, path + plen);
+	*target = pstrdup(path);
+	return s.data;
+}
+
+/* CURLOPT_AWS_SIGV4 with the access key id and secret, and the URL (see sigv4_signed_url). */
+static void
+setup_sigv4(const bm_http_request *req, const char *url, handles *h)
+{
+	char	   *target = NULL;
+	char	   *signed_url = NULL;
+
+	bm_http_check_sigv4(req->what);
+#if LIBCURL_VERSION_NUM >= CURL_SIGV4_MIN
+	if (curl_easy_setopt(h->curl, CURLOPT_AWS_SIGV4, req->aws_sigv4) != CURLE_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s: this libcurl (%s) refused AWS Signature Version 4 signing", req->what, curl_version()),
+				 errhint("libcurl must be built with its crypto (HMAC-SHA256) support.")));
+#endif
+	curl_easy_setopt(h->curl, CURLOPT_USERNAME, req->basic_user ? req->basic_user : "");
+	curl_easy_setopt(h->curl, CURLOPT_PASSWORD, req->basic_password ? req->basic_password : "");
+	if (curl_version_info(CURLVERSION_NOW)->version_num < CURL_SIGV4_PATH_ENCODED)
+		signed_url = sigv4_signed_url(url, &target);
+	curl_easy_setopt(h->curl, CURLOPT_URL, signed_url ? signed_url : url);
+	if (target)
+		curl_easy_setopt(h->curl, CURLOPT_REQUEST_TARGET, target);
+}
+
 /* Sets up the easy handle of a request into h (which the caller releases, also when this raises). */
 static void
 setup_easy(const bm_http_request *req, const char *url, attempt *a, handles *h)
@@ -233,10 +330,13 @@ setup_easy(const bm_http_request *req, const char *url, attempt *a, handles *h)
 	}
 	if (h->hdrs == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
-	curl_easy_setopt(h->curl, CURLOPT_URL, url);
 	curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, req->method);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, h->hdrs);
-	if (req->basic_user)
+	if (req->aws_sigv4)
+		setup_sigv4(req, url, h);
+	else
+		curl_easy_setopt(h->curl, CURLOPT_URL, url);
+	if (req->basic_user && !req->aws_sigv4)
 	{
 		curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
 		curl_easy_setopt(h->curl, CURLOPT_USERNAME, req->basic_user);
@@ -353,7 +453,11 @@ wait_seconds(double seconds)
 #define BM_HTTP_TEXT_MAX	511		/* bytes of provider text kept in a message */
 #define BM_HTTP_TEXT_SCAN	65536	/* bytes of it looked at (the rest could never be shown; a key cut
 									 * there is caught as a trailing prefix) */
-/* The secrets of a request: the key (bearer, header value, basic-auth password) and its basic-auth form. */
+/*
+ * The secrets of a request: the key (bearer, header value, basic-auth password) and its basic-auth form;
+ * for AWS the access key id, the secret and the session token (the header's value).
+ */
+#define BM_HTTP_MAX_SECRETS 5
 static int
 request_secrets(const bm_http_request *req, const char **out, char **owned)
 {
@@ -364,6 +468,8 @@ request_secrets(const bm_http_request *req, const char **out, char **owned)
 		out[n++] = req->bearer;
 	if (req->basic_password)
 		out[n++] = req->basic_password;
+	if (req->aws_sigv4 && req->basic_user)
+		out[n++] = req->basic_user;
 	if (req->header != NULL && strchr(req->header, ':') != NULL)
 	{
 		const char *v = strchr(req->header, ':') + 1;
@@ -372,7 +478,7 @@ request_secrets(const bm_http_request *req, const char **out, char **owned)
 			v++;
 		out[n++] = v;
 	}
-	if (req->basic_user != NULL && req->basic_password != NULL)
+	if (req->basic_user != NULL && req->basic_password != NULL && !req->aws_sigv4)
 	{
 		char	   *plain = psprintf("%s:%s", req->basic_user, req->basic_password);
 		int			len = strlen(plain);
@@ -397,7 +503,7 @@ request_secrets(const bm_http_request *req, const char **out, char **owned)
 static char *
 scrub_secrets(const char *text, size_t len, const bm_http_request *req)
 {
-	const char *secrets[4];
+	const char *secrets[BM_HTTP_MAX_SECRETS];
 	char	   *owned;
 	int			n = request_secrets(req, secrets, &owned);
 	size_t		cap = len * 3 + 16;	/* "[redacted]" for a secret of BM_SECRET_MIN bytes or more */

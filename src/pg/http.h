@@ -17,8 +17,12 @@ typedef struct bm_http_request
 	const char *url;			/* shown in errors and NOTICEs: must not hold a secret */
 	const char *bearer;			/* Authorization: Bearer <bearer> (SendGrid), or NULL */
 	const char *header;			/* one extra "Name: value" header (Postmark's token), or NULL */
-	const char *basic_user;		/* HTTP basic auth (Mailgun: "api" and the key), or NULL */
-	const char *basic_password;
+	const char *basic_user;		/* HTTP basic auth (Mailgun: "api" and the key), or NULL; with aws_sigv4 the
+								 * access key id */
+	const char *basic_password;	/* with aws_sigv4: the secret access key */
+	const char *aws_sigv4;		/* "aws:amz:<region>:<service>": libcurl signs the request with AWS Signature
+								 * Version 4 (CURLOPT_AWS_SIGV4) from basic_user and basic_password instead
+								 * of basic auth; a session token goes in header (X-Amz-Security-Token) */
 	const char *what;			/* for messages: "SendGrid bounces list" */
 	bool		not_found_ok;	/* a 404 is an answer (status 404, empty body), not an error */
 } bm_http_request;
@@ -53,10 +57,16 @@ extern bool bm_http_prefetch_finish(bm_http_prefetch *p, const char *url, bm_htt
 extern void bm_http_prefetch_cancel(bm_http_prefetch *p);
 
 /*
+ * Raises 0A000 when this libcurl cannot sign AWS Signature Version 4 requests (CURLOPT_AWS_SIGV4 needs
+ * 7.75.0, at build time and at run time); what names the request or account in the message.
+ */
+extern void bm_http_check_sigv4(const char *what);
+
+/*
  * Provider-sourced text (an error message, a Location header, curl's error buffer, a paging link) made fit
  * for an ERROR, the server log and a text column, in this order: the request's credentials removed from
- * the whole text (the key, its basic-auth form, what follows "Bearer "/"Basic ", and a prefix of a key the
- * text ends with), bytes that are not text in the database encoding and control characters written as
+ * the whole text (the key, its basic-auth form, an AWS access key id, secret and session token, what
+ * follows "Bearer "/"Basic ", and a prefix of a key the text ends with), bytes that are not text in the database encoding and control characters written as
  * \xNN, then cut to 511 bytes at a character boundary ("..." added).  A palloc'd string; NULL for NULL.
  */
 extern char *bm_http_clean_text(const char *s, size_t len, const bm_http_request *req);

@@ -1,7 +1,8 @@
 /*
  * provider_account.c — reads a provider API account and its key, checks it may be used, and puts the key
  * into requests (see provider_account.h).  A key only ever goes into a request header or basic-auth
- * field, never into a URL, message or log line; a plain http:// base URL is refused off this machine.
+ * field (SES: libcurl's AWS Signature Version 4 from the access key id and secret, the session token in a
+ * header), never into a URL, message or log line; a plain http:// base URL is refused off this machine.
  */
 #include "postgres.h"
 
@@ -53,6 +54,41 @@ spi_text(HeapTuple tup, TupleDesc desc, int col)
 	return v ? pstrdup(v) : NULL;
 }
 
+/* An SES account: a region fit for the signature's scope, the secret, and a libcurl that signs. */
+static void
+check_ses(bm_account *acc)
+{
+	const char *r = acc->region;
+
+	/* the region goes into "aws:amz:<region>:ses" (curl splits at ':') and the credential scope */
+	if (r == NULL || r[0] == '\0' || strlen(r) > 32 || strspn(r, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(r))
+	{
+		bm_account_forget_key(acc);
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("SES account \"%s\" has no valid AWS region", acc->name),
+						errhint("Set options to '{\"region\": \"eu-west-1\"}'.")));
+	}
+	if (acc->api_secret == NULL)
+	{
+		bm_account_forget_key(acc);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("SES account \"%s\" has no secret access key", acc->name),
+				 errhint("UPDATE bounce_mgmt.provider_keys SET api_secret = $1 WHERE account = '%s', passing the secret as a bind parameter.",
+						 acc->name)));
+	}
+	PG_TRY();
+	{
+		bm_http_check_sigv4(psprintf("SES account \"%s\"", acc->name));
+	}
+	PG_CATCH();
+	{
+		bm_account_forget_key(acc);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+}
+
 bm_account *
 bm_account_load(const char *name)
 {
@@ -64,7 +100,8 @@ bm_account_load(const char *name)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "bounce_mgmt: SPI_connect failed");
-	rc = SPI_execute_with_args("SELECT a.provider::text, a.base_url, k.api_key, a.options ->> 'domain', a.last_synced_at"
+	rc = SPI_execute_with_args("SELECT a.provider::text, a.base_url, k.api_key, a.options ->> 'domain', a.last_synced_at,"
+							   "       k.api_secret, k.session_token, a.options ->> 'region'"
 							   "  FROM " BM_SCHEMA ".provider_accounts a"
 							   "  LEFT JOIN " BM_SCHEMA ".provider_keys k ON k.account = a.name"
 							   " WHERE a.name = $1",
@@ -94,6 +131,9 @@ bm_account_load(const char *name)
 		c = SPI_getbinval(tup, desc, 5, &isnull);
 		acc->has_cursor = !isnull;
 		acc->cursor = isnull ? 0 : DatumGetTimestampTz(c);
+		acc->api_secret = spi_text(tup, desc, 6);
+		acc->session_token = spi_text(tup, desc, 7);
+		acc->region = spi_text(tup, desc, 8);
 		MemoryContextSwitchTo(spi);
 	}
 	SPI_finish();
@@ -121,17 +161,30 @@ bm_account_load(const char *name)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("Mailgun account \"%s\" has no sending domain", name),
 						errhint("Set options to '{\"domain\": \"mg.example.com\"}'.")));
+	if (acc->provider == BM_PROVIDER_SES)
+		check_ses(acc);
 	return acc;
+}
+
+static void
+wipe(char **secret)
+{
+	if (*secret != NULL)
+	{
+		memset(*secret, 0, strlen(*secret));
+		pfree(*secret);
+		*secret = NULL;
+	}
 }
 
 void
 bm_account_forget_key(bm_account *acc)
 {
-	if (acc != NULL && acc->api_key != NULL)
+	if (acc != NULL)
 	{
-		memset(acc->api_key, 0, strlen(acc->api_key));
-		pfree(acc->api_key);
-		acc->api_key = NULL;
+		wipe(&acc->api_key);
+		wipe(&acc->api_secret);
+		wipe(&acc->session_token);
 	}
 }
 
@@ -152,10 +205,18 @@ bm_account_authorize(const bm_account *acc, bm_http_request *req, const char *wh
 			req->basic_user = "api";
 			req->basic_password = acc->api_key;
 			break;
+		case BM_PROVIDER_SES:
+			/* libcurl signs (AWS Signature Version 4); the token is a header it signs along */
+			req->aws_sigv4 = psprintf("aws:amz:%s:ses", acc->region);
+			req->basic_user = acc->api_key;
+			req->basic_password = acc->api_secret;
+			if (acc->session_token)
+				req->header = psprintf("X-Amz-Security-Token: %s", acc->session_token);
+			break;
 		default:
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("%s accounts have no API access here", bm_provider_name(acc->provider)),
-					 errhint("Supported: sendgrid, postmark, mailgun.")));
+					 errhint("Supported: sendgrid, postmark, mailgun, ses.")));
 	}
 }

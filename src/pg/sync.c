@@ -1,6 +1,7 @@
 /*
  * sync.c — CALL sync(account, since): pulls a provider's suppression lists (SendGrid bounces and blocks,
- * Postmark bounces, Mailgun bounces) page by page over its API into the ingestion path.
+ * Postmark bounces, Mailgun bounces, Amazon SES's account-level suppression list) page by page over its
+ * API into the ingestion path.
  *
  * Called on its own (psql, pg_cron), each page is stored and committed together with the run's position
  * in sync_runs: while the provider is waited on, the backend holds no lock, row or snapshot a webhook could
@@ -43,6 +44,7 @@
 PG_FUNCTION_INFO_V1(bm_sync_proc);
 
 #define PAGE_SIZE 500
+#define SES_PAGE_SIZE 1000			/* SESv2 ListSuppressedDestinations: PageSize at most 1000 */
 #define POSTMARK_MAX_OFFSET 10000	/* Postmark: count + offset may not pass 10,000 */
 #define SYNC_LOCK_CLASS 1651340153	/* "bmsy": pg_locks shows classid 1651340153, objid = hash of the name */
 
@@ -75,6 +77,7 @@ typedef struct sync_pos
 	int64		oldest_us;		/* Postmark: earliest BouncedAt of the window so far (unix us), -1 none */
 	bool		ordered;		/* Postmark: this window's pages came newest first */
 	char	   *next;			/* Mailgun: the next page's URL */
+	char	   *token;			/* SES: the next page's NextToken; NULL for the first page */
 	bool		done;
 } sync_pos;
 
@@ -142,6 +145,19 @@ postmark_time(TimestampTz t, bool up)
 	return pstrdup(buf);
 }
 
+/* t as SES's StartDate / EndDate: ISO 8601 in UTC to the second (rounded up when `up`), URL-escaped. */
+static char *
+ses_time(TimestampTz t, bool up)
+{
+	pg_time_t	s = timestamptz_to_time_t(t);
+	char		buf[32];
+
+	if (up && t % USECS_PER_SEC != 0)
+		s++;
+	pg_strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", pg_gmtime(&s));
+	return bm_http_escape(buf);
+}
+
 static void
 start_position(sync_run *r)
 {
@@ -187,11 +203,22 @@ page_url(const sync_run *r, const sync_pos *p)
 							postmark_time(p->upper, true));
 		case BM_PROVIDER_MAILGUN:
 			return p->next ? pstrdup(p->next) : NULL;
+		case BM_PROVIDER_SES:
+
+			/*
+			 * The request is signed: its parameters go in AWS's canonical form, sorted by name and escaped
+			 * by curl (as the signature's canonical query string has them).  EndDate fixes the list while
+			 * it is paged, as SendGrid's end_time does.
+			 */
+			return psprintf("%s/v2/email/suppression/addresses?EndDate=%s%s%s&PageSize=%d%s%s", r->acc->base_url,
+							ses_time(r->until, true), p->token ? "&NextToken=" : "",
+							p->token ? bm_http_escape(p->token) : "", SES_PAGE_SIZE,
+							r->have_since ? "&StartDate=" : "", r->have_since ? ses_time(r->since, false) : "");
 		default:
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("sync is not available for %s accounts", bm_provider_name(r->acc->provider)),
-					 errhint("Supported: sendgrid, postmark, mailgun.")));
+					 errhint("Supported: sendgrid, postmark, mailgun, ses.")));
 	}
 	return NULL;
 }
@@ -205,6 +232,8 @@ page_what(const sync_run *r)
 			return r->pos.list == 0 ? "SendGrid bounces list" : "SendGrid blocks list";
 		case BM_PROVIDER_POSTMARK:
 			return "Postmark bounces";
+		case BM_PROVIDER_SES:
+			return "SES suppression list";
 		default:
 			return "Mailgun bounces";
 	}
@@ -227,7 +256,8 @@ stop_after_page(sync_run *r, int sqlstate, char *message, char *detail, char *hi
  * Moves r->pos past the page just read from url.  Postmark pages with count/offset, but count + offset may
  * not pass 10,000: past that, the window's upper end (todate) moves down to the earliest bounce seen and
  * paging starts again at offset 0, which relies on Postmark listing the newest bounces first (every page
- * is checked for it).  Mailgun follows paging.next, on the account's own origin only.
+ * is checked for it).  Mailgun follows paging.next, on the account's own origin only.  SES follows
+ * NextToken until a page has none (a short or empty page with a token is not the end).
  */
 static void
 advance(sync_run *r, const char *url, const bm_api_page *page)
@@ -305,6 +335,26 @@ advance(sync_run *r, const char *url, const bm_api_page *page)
 			else
 				p->next = MemoryContextStrdup(r->run_cxt, page->next);
 			break;
+		case BM_PROVIDER_SES:
+			if (page->next_token_too_long)
+				stop_after_page(r, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+								psprintf("SES suppression list: a NextToken of more than %d bytes (or holding a NUL)",
+										 BM_API_PAGE_TOKEN_MAX),
+								psprintf("GET %s; this page was stored, the pages after it cannot be asked for.", url),
+								"Sync with a later since, in steps.");
+			else if (page->next_token[0] == '\0')
+				p->done = true;
+			else if (p->token != NULL && strcmp(p->token, page->next_token) == 0)
+				stop_after_page(r, ERRCODE_INVALID_PARAMETER_VALUE,
+								"SES suppression list: the provider answered with the NextToken it was asked for",
+								psprintf("GET %s; paging would never end.", url), NULL);
+			else
+			{
+				if (p->token != NULL)
+					pfree(p->token);
+				p->token = MemoryContextStrdup(r->run_cxt, page->next_token);
+			}
+			break;
 		default:
 			p->done = true;
 	}
@@ -330,6 +380,15 @@ position_json(const sync_run *r)
 			appendStringInfo(&s, "{\"todate\": \"%s\", \"offset\": %lld, \"oldest_us\": %lld, \"ordered\": %s}",
 							 timestamptz_to_str(p->upper), (long long) p->offset, (long long) p->oldest_us,
 							 p->ordered ? "true" : "false");
+			break;
+		case BM_PROVIDER_SES:
+			/* null: the first page of the window */
+			appendStringInfoString(&s, "{\"next_token\": ");
+			if (p->token)
+				escape_json(&s, p->token);
+			else
+				appendStringInfoString(&s, "null");
+			appendStringInfoChar(&s, '}');
 			break;
 		default:
 			appendStringInfoString(&s, "{\"next\": ");
@@ -588,7 +647,8 @@ start_run(sync_run *r, const char *name, bool since_given, TimestampTz since_arg
 	{
 		spi_exec("SELECT run_id, since, until, position ->> 'list', (position ->> 'offset')::bigint,"
 				 "       (position ->> 'todate')::timestamptz, (position ->> 'oldest_us')::bigint,"
-				 "       (position ->> 'ordered')::boolean, position ->> 'next'"
+				 "       (position ->> 'ordered')::boolean, position ->> 'next',"
+				 "       position ? 'next_token', position ->> 'next_token'"
 				 "  FROM " BM_SCHEMA ".sync_runs WHERE account = $1"
 				 "   AND run_id = (SELECT max(run_id) FROM " BM_SCHEMA ".sync_runs WHERE account = $1)"
 				 "   AND status = 'failed' AND NOT explicit_since AND position IS NOT NULL",
@@ -597,11 +657,11 @@ start_run(sync_run *r, const char *name, bool since_given, TimestampTz since_arg
 		{
 			HeapTuple	tup = SPI_tuptable->vals[0];
 			TupleDesc	d = SPI_tuptable->tupdesc;
-			bool		n[9];
-			Datum		v[9];
+			bool		n[11];
+			Datum		v[11];
 			bool		usable = true;
 
-			for (int i = 0; i < 9; i++)
+			for (int i = 0; i < 11; i++)
 				v[i] = SPI_getbinval(tup, d, i + 1, &n[i]);
 			switch (r->acc->provider)
 			{
@@ -626,7 +686,7 @@ start_run(sync_run *r, const char *name, bool since_given, TimestampTz since_arg
 						r->pos.ordered = DatumGetBool(v[7]);
 					}
 					break;
-				default:
+				case BM_PROVIDER_MAILGUN:
 					{
 						char	   *next = n[8] ? NULL : TextDatumGetCString(v[8]);
 
@@ -635,6 +695,15 @@ start_run(sync_run *r, const char *name, bool since_given, TimestampTz since_arg
 						if (usable)
 							r->pos.next = MemoryContextStrdup(r->run_cxt, next);
 					}
+					break;
+				case BM_PROVIDER_SES:
+					/* {"next_token": null} is the window's first page */
+					usable = !n[9] && DatumGetBool(v[9]);
+					if (usable && !n[10])
+						r->pos.token = MemoryContextStrdup(r->run_cxt, TextDatumGetCString(v[10]));
+					break;
+				default:
+					usable = false;
 			}
 			if (usable && !n[2])
 			{

@@ -57,6 +57,7 @@ CALL bounce_mgmt.sync('nokey');
 DELETE FROM bounce_mgmt.provider_accounts WHERE name = 'nokey';
 INSERT INTO bounce_mgmt.provider_accounts (name, provider) VALUES ('mg2', 'mailgun');
 INSERT INTO bounce_mgmt.provider_accounts (name, provider) VALUES ('ses', 'ses');
+INSERT INTO bounce_mgmt.provider_accounts (name, provider) VALUES ('sp', 'sparkpost');
 UPDATE bounce_mgmt.provider_accounts SET base_url = 'https://api.sendgrid.com/v3?x=1' WHERE name = 'sg-default';
 
 -- SendGrid: bounces and blocks, 500 per page until a short page; a NOTICE per page
@@ -287,12 +288,115 @@ CALL bounce_mgmt.sync('sg-wrongshape');
 \set sockets_after `ls -l /proc/:bpid/fd | grep -c socket`
 SELECT :sockets_after = :sockets_before AS no_socket_left_open;
 
+-- Amazon SES: the account-level suppression list (SESv2 ListSuppressedDestinations), every request signed
+-- with AWS Signature Version 4 by libcurl; the test server verifies each signature as AWS does and
+-- answers 403 when it does not.  The credentials go in as psql variables (bind parameters from a driver).
+\set ses_key 'AKIASESTEST000000001'
+\set ses_secret 'ses-secret-key/wJalrXUtnFEMI+K7MDENG'
+\set ses_temp_key 'ASIASESTEST000000002'
+\set ses_temp_secret 'ses-secret-key-temp/bPxRfiCYEXAMPLEKEY'
+\set ses_token 'IQoJb3JpZ2luX2VjEJr//////////wEaCWV1LXdlc3QtMSJHsession-secret-key-token=='
+CREATE FUNCTION pg_temp.ses_account(name text, base_url text, region text, api_key text, api_secret text,
+                                    session_token text DEFAULT NULL)
+    RETURNS boolean LANGUAGE sql AS $$
+    INSERT INTO bounce_mgmt.provider_accounts (name, provider, base_url, options)
+    VALUES (name, 'ses', base_url, jsonb_build_object('region', region));
+    INSERT INTO bounce_mgmt.provider_keys (account, api_key, api_secret, session_token)
+    VALUES (name, api_key, api_secret, session_token) RETURNING true;
+$$;
+-- the error a CALL raises, caught (to check what it shows when it cannot be printed as it is)
+CREATE FUNCTION pg_temp.sync_error(account text, OUT e_state text, OUT e_message text, OUT e_detail text,
+                                   OUT e_hint text)
+    LANGUAGE plpgsql AS $$
+BEGIN
+    CALL bounce_mgmt.sync(account);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT, e_detail = PG_EXCEPTION_DETAIL,
+                            e_hint = PG_EXCEPTION_HINT;
+END
+$$;
+-- an SES account needs its region (a valid one: it is part of every signature) and its secret access key;
+-- base_url defaults to https://email.<region>.amazonaws.com and follows a change of region (without the key)
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, options) VALUES ('ses-bad', 'ses', '{"region": "eu-west-1:s3"}');
+INSERT INTO bounce_mgmt.provider_accounts (name, provider, options) VALUES ('ses-default', 'ses', '{"region": "eu-central-1"}');
+INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('ses-default', :'ses_key');
+INSERT INTO bounce_mgmt.provider_keys (account, api_key, api_secret) VALUES ('ses-default', :'ses_key', :'ses_secret');
+SELECT name, base_url, has_key FROM bounce_mgmt.provider_accounts_public WHERE name = 'ses-default';
+UPDATE bounce_mgmt.provider_accounts SET options = '{"region": "us-east-1"}' WHERE name = 'ses-default';
+SELECT name, base_url, has_key FROM bounce_mgmt.provider_accounts_public WHERE name = 'ses-default';
+DELETE FROM bounce_mgmt.provider_accounts WHERE name = 'ses-default';
+SELECT pg_temp.ses_account('ses',        :'base' || '/n=2500',       'eu-west-1', :'ses_key', :'ses_secret'),
+       pg_temp.ses_account('ses-temp',   :'base' || '/n=30',         'eu-west-1', :'ses_temp_key', :'ses_temp_secret', :'ses_token'),
+       pg_temp.ses_account('ses-gaps',   :'base' || '/sesgaps',      'eu-west-1', :'ses_key', :'ses_secret'),
+       pg_temp.ses_account('ses-fail',   :'base' || '/sesfail=1000', 'eu-west-1', :'ses_key', :'ses_secret'),
+       pg_temp.ses_account('ses-loop',   :'base' || '/sesloop',      'eu-west-1', :'ses_key', :'ses_secret'),
+       pg_temp.ses_account('ses-region', :'base' || '/ok',           'us-east-1', :'ses_key', :'ses_secret'),
+       pg_temp.ses_account('ses-wrong',  :'base' || '/ok',           'eu-west-1', :'ses_temp_key', :'ses_secret', :'ses_token'),
+       pg_temp.ses_account('ses-echo',   :'base' || '/echo401',      'eu-west-1', :'ses_temp_key', :'ses_temp_secret', :'ses_token');
+-- 1,000 entries a page (PageSize), paged by NextToken (base64: its '+', '/' and '=' escaped in the signed
+-- query), EndDate the start of the sync; BOUNCE -> a hard bounce SES calls permanent, COMPLAINT -> complaint
+CALL bounce_mgmt.sync('ses');
+:run
+SELECT event_type, provider_type, bounce_class, count(*), count(DISTINCT email), min(occurred_at), max(occurred_at),
+       bool_and(list_entry) AS list
+  FROM bounce_mgmt.events WHERE provider = 'ses' GROUP BY 1, 2, 3 ORDER BY 1;
+SELECT provider_event_id, occurred_at FROM bounce_mgmt.events WHERE provider = 'ses' ORDER BY occurred_at LIMIT 2;
+SELECT count(*) AS listed_by_ses FROM bounce_mgmt.provider_listings WHERE provider = 'ses' AND cleared_at IS NULL;
+SELECT count(*) AS suppressed FROM bounce_mgmt.suppressions WHERE closed_at IS NULL AND email LIKE 'suppressed%';
+-- again (StartDate: the cursor less the overlap): nothing new; an explicit since: entries from 00:30 on
+CALL bounce_mgmt.sync('ses');
+:run
+CALL bounce_mgmt.sync('ses', '2026-01-01 00:30:00+00');
+:run
+-- temporary credentials: the session token goes in X-Amz-Security-Token, signed with the rest
+CALL bounce_mgmt.sync('ses-temp');
+:run
+-- a page may be empty and still have a NextToken: only a page without one ends the list
+CALL bounce_mgmt.sync('ses-gaps');
+:run
+-- a run that fails at its second page keeps the first and the NextToken of the second; the next CALL
+-- resumes there, in the same window (the server refuses a token with another window), then goes on
+SET bounce_mgmt.http_retries = 0;
+SET client_min_messages = warning;
+CALL bounce_mgmt.sync('ses-fail');
+RESET bounce_mgmt.http_retries;
+SET client_min_messages = notice;
+SELECT status, pages, fetched, inserted, sqlstate, position ->> 'next_token' IS NOT NULL AS has_token
+  FROM bounce_mgmt.sync_runs WHERE account = 'ses-fail' ORDER BY run_id;
+SELECT count(*) AS kept FROM bounce_mgmt.events WHERE email LIKE 'sesresume%';
+\set healed `python3 -c "import urllib.request as u; print(u.urlopen(':base/heal/sesfail=1000').status)"`
+SET client_min_messages = warning;
+CALL bounce_mgmt.sync('ses-fail');
+SET client_min_messages = notice;
+SELECT status, resumed_from IS NOT NULL AS resumed, pages, fetched, inserted, duplicates,
+       position ->> 'next_token' IS NOT NULL AS has_token
+  FROM bounce_mgmt.sync_runs WHERE account = 'ses-fail' ORDER BY run_id;
+SELECT count(*), count(DISTINCT email) FROM bounce_mgmt.events WHERE email LIKE 'sesresume%';
+-- a NextToken answered with itself would page forever: the run stops after storing that page
+CALL bounce_mgmt.sync('ses-loop');
+:run
+-- the credential scope names the account's region: the wrong one is refused (403, 28000)
+CALL bounce_mgmt.sync('ses-region');
+:run
+-- a wrong secret: SES answers 403 quoting the canonical request it expected (with the session token); the
+-- ERROR (28000) shows neither the secret, the token nor the access key id; nor does a provider that echoes
+-- the Authorization header (with the access key id) back
+SELECT e_state, split_part(e_message, E'\n', 1) AS message, e_hint,
+       strpos(e_message || e_detail, :'ses_secret') = 0 AND strpos(e_message || e_detail, :'ses_temp_secret') = 0 AS no_secret,
+       strpos(e_message || e_detail, :'ses_token') = 0 AS no_token,
+       strpos(e_message || e_detail, :'ses_temp_key') = 0 AS no_key_id,
+       e_message LIKE '%x-amz-security-token:[redacted]%' AS token_redacted
+  FROM pg_temp.sync_error('ses-wrong');
+SELECT e_state, split_part(e_message, ':', 1) AS message, strpos(e_message || e_detail, :'ses_temp_key') = 0 AS no_key_id,
+       e_message LIKE '%Authorization: AWS4-HMAC-SHA256 Credential=[redacted]/%' AS key_id_redacted
+  FROM pg_temp.sync_error('ses-echo');
+
 -- no key in a run's recorded error either
 SELECT count(*) FILTER (WHERE error LIKE '%secret-key%') AS keys_in_errors, count(*) FILTER (WHERE status = 'failed') AS failed_runs
   FROM bounce_mgmt.sync_runs;
 
 -- removals at the providers: directly, and by unsuppress (queued; a failure retried by maintenance)
-DELETE FROM bounce_mgmt.provider_accounts WHERE name NOT IN ('sg', 'pm', 'mg', 'sg-401');
+DELETE FROM bounce_mgmt.provider_accounts WHERE name NOT IN ('sg', 'pm', 'mg', 'sg-401', 'ses');
 SELECT bounce_mgmt.provider_remove('sg', 'bounced1@example.org') AS sendgrid_removed,
        bounce_mgmt.provider_remove('pm', 'bounced1@example.org') AS postmark_activated,
        bounce_mgmt.provider_remove('mg', 'bounced1@example.org') AS mailgun_removed;
@@ -311,6 +415,18 @@ UPDATE bounce_mgmt.provider_accounts SET base_url = :'base' || '/ok' WHERE name 
 INSERT INTO bounce_mgmt.provider_keys (account, api_key) VALUES ('sg-401', 'SG.secret-key-8b');
 SELECT removals_done FROM bounce_mgmt.run_maintenance();
 SELECT account, attempts, done_at IS NOT NULL AS done FROM bounce_mgmt.provider_removals ORDER BY account;
+
+-- SES: DELETE from the account's suppression list (the address escaped in the signed path); unsuppress()
+-- queues a removal for every SES account too
+SELECT bounce_mgmt.provider_remove('ses', 'suppressed1@example.org') AS ses_removed,
+       bounce_mgmt.provider_remove('ses', 'Jane+Tag@example.org') AS ses_removed_escaped,
+       bounce_mgmt.provider_remove('ses', 'missing1@example.org') AS ses_listed;
+\set deleted `python3 -c "import urllib.request as u; print(u.urlopen(':base/deleted').read().decode())"`
+SELECT :'deleted' AS deleted_at_ses;
+SELECT bounce_mgmt.unsuppress('suppressed3@example.org', 'user fixed the mailbox') AS lifted;
+SELECT account, email, attempts, done_at IS NOT NULL AS done, last_error
+  FROM bounce_mgmt.provider_removals WHERE account = 'ses';
+SELECT provider, cleared_at IS NOT NULL AS cleared FROM bounce_mgmt.provider_listings WHERE email = 'suppressed3@example.org';
 
 -- keys: nobody reads them back (the admin writes them); functions take the account name
 SELECT has_column_privilege('bounce_mgmt_writer', 'bounce_mgmt.provider_keys', 'api_key', 'SELECT') AS writer_reads_key,

@@ -126,3 +126,42 @@ TEST(api_page_shared_json_layer)
 	CHECK(bm_api_page_read("{\"message\": \"a\\u0000b\"}", 23, &pg));
 	CHECK_STR(pg.message, "a");
 }
+
+TEST(api_page_ses_suppression_list)
+{
+	char		long_token[BM_API_PAGE_TOKEN_MAX + 64];
+	char		body[BM_API_PAGE_TOKEN_MAX + 128];
+
+	CHECK(rd("{\"SuppressedDestinationSummaries\": [{\"EmailAddress\": \"a@x.org\", \"Reason\": \"BOUNCE\"},"
+			 "{\"EmailAddress\": \"b@x.org\", \"Reason\": \"COMPLAINT\"}], \"NextToken\": \"AAEC+/==\"}"));
+	CHECK_INT(pg.items, 2);
+	CHECK_STR(pg.next_token, "AAEC+/==");
+	CHECK(!pg.next_token_too_long);
+	CHECK_STR(pg.next, "");
+	/* the last page has no token; an empty page may have one */
+	CHECK(rd("{\"SuppressedDestinationSummaries\": []}"));
+	CHECK_INT(pg.items, 0);
+	CHECK_STR(pg.next_token, "");
+	CHECK(rd("{\"SuppressedDestinationSummaries\": [], \"NextToken\": \"t2\"}"));
+	CHECK_INT(pg.items, 0);
+	CHECK_STR(pg.next_token, "t2");
+	/* a token that would not fit, or holds a NUL, is never cut: it is said to be there */
+	memset(long_token, 'A', BM_API_PAGE_TOKEN_MAX + 1);
+	long_token[BM_API_PAGE_TOKEN_MAX + 1] = '\0';
+	snprintf(body, sizeof(body), "{\"SuppressedDestinationSummaries\": [], \"NextToken\": \"%s\"}", long_token);
+	CHECK(rd(body));
+	CHECK_STR(pg.next_token, "");
+	CHECK(pg.next_token_too_long);
+	long_token[BM_API_PAGE_TOKEN_MAX] = '\0';
+	snprintf(body, sizeof(body), "{\"SuppressedDestinationSummaries\": [], \"NextToken\": \"%s\"}", long_token);
+	CHECK(rd(body));
+	CHECK_INT(strlen(pg.next_token), BM_API_PAGE_TOKEN_MAX);
+	CHECK(!pg.next_token_too_long);
+	CHECK(rd("{\"SuppressedDestinationSummaries\": [], \"NextToken\": \"a\\u0000b\"}"));
+	CHECK_STR(pg.next_token, "");
+	CHECK(pg.next_token_too_long);
+	/* SES's error bodies: {"message": ...} */
+	CHECK(rd("{\"message\": \"The request signature we calculated does not match the signature you provided.\"}"));
+	CHECK_STR(pg.message, "The request signature we calculated does not match the signature you provided.");
+	CHECK_INT(pg.items, -1);
+}

@@ -44,6 +44,17 @@
  *             in a 4 MB notification grew a backend to 24 GB).  Refused recipients still quarantine the
  *             whole element, once (ingestion merges the rejects of one element).
  *   An SNS Message holding a JSON array (not one notification) is refused; plain text is a note.
+ *
+ * Account-level suppression list pages (SESv2 ListSuppressedDestinations, what sync reads):
+ * {"SuppressedDestinationSummaries": [{EmailAddress, Reason, LastUpdateTime}], "NextToken"?}, one event per
+ * summary, its raw the summary:
+ *   Reason BOUNCE    -> bounce, PROVIDER_HARD (SES lists an address after a hard bounce)
+ *   Reason COMPLAINT -> complaint
+ *   any other Reason, or none -> the summary is quarantined (a reason SES adds later is not guessed at)
+ *   occurred_at        LastUpdateTime (epoch seconds as AWS's JSON writes them, 1.767225601355E9, or text)
+ *   provider_type      Reason as given
+ *   provider_event_id  "list:<Reason>:<address>:<LastUpdateTime as µs>"
+ *   flags              LIST_ENTRY | PROVIDER_SUPPRESSED | DERIVED_ID (+ PROVIDER_HARD for BOUNCE)
  */
 #include "adapter.h"
 
@@ -372,11 +383,55 @@ ses_notification(bm_ctx *c, bj_ref n)
 	return BM_PAYLOAD_OK;
 }
 
+/* One summary of a suppression list page: {EmailAddress, Reason, LastUpdateTime}. */
+static bm_payload_status
+ses_list_entry(bm_ctx *c, bj_ref o)
+{
+	const bj_doc *d = c->doc;
+	bj_ref		reason_node = bj_get(d, o, "Reason");
+	bm_str		reason = bm_json_str(d, reason_node);
+	bm_event	ev;
+	char		us[24];
+
+	if (!bm_ev_begin(c, &ev, bj_get(d, o, "EmailAddress"), "EmailAddress") ||
+		!bm_ev_time(c, &ev, bj_get(d, o, "LastUpdateTime"), "LastUpdateTime"))
+		return BM_PAYLOAD_OK;
+	if (bm_str_eq(reason, "BOUNCE"))
+	{
+		ev.type = BM_ET_BOUNCE;
+		ev.flags = BM_EVF_PROVIDER_HARD;
+	}
+	else if (bm_str_eq(reason, "COMPLAINT"))
+		ev.type = BM_ET_COMPLAINT;
+	else
+	{
+		if (reason_node == 0 || reason.ptr == NULL)
+			bm_reject_elem(c, reason_node ? "wrong type (a string was expected)" : "missing field", "Reason");
+		else
+			bm_reject_elem2(c, "unknown suppression reason (BOUNCE or COMPLAINT expected): ", reason, "Reason");
+		return BM_PAYLOAD_OK;
+	}
+	ev.provider_type = reason;
+	ev.flags |= BM_EVF_LIST_ENTRY | BM_EVF_PROVIDER_SUPPRESSED | BM_EVF_DERIVED_ID;
+	ev.provider_event_id = bm_joined_id(c, "list:", (bm_str[]) {reason, ev.email, bm_i64_str(us, ev.occurred_at)}, 3);
+	bm_emit(c, &ev);
+	return BM_PAYLOAD_OK;
+}
+
 static bm_payload_status
 ses_object(bm_ctx *c, bj_ref o)
 {
 	const bj_doc *d = c->doc;
 	bm_str		type = bm_json_str(d, bj_get(d, o, "Type"));
+	bj_ref		summaries = bj_get(d, o, "SuppressedDestinationSummaries");
+
+	if (summaries != 0)
+	{
+		if (!bj_is(d, summaries, BJ_ARRAY))
+			return bm_shape_error(c, "$.SuppressedDestinationSummaries",
+								  "SES: SuppressedDestinationSummaries is not a JSON array");
+		return bm_each_item(c, summaries, ses_list_entry);
+	}
 
 	if (type.ptr != NULL)
 	{
@@ -428,8 +483,9 @@ ses_object(bm_ctx *c, bj_ref o)
 	if (type.ptr != NULL)
 		return bm_shape_error(c, "$.Type", "SES: unknown SNS message Type \"%.*s\"",
 							  (int) (type.len > 60 ? 60 : type.len), type.ptr);
-	return bm_shape_error(c, "$", "SES payloads are an SNS envelope (Type, Message) or an SES "
-						  "notification (notificationType or eventType); this object has neither");
+	return bm_shape_error(c, "$", "SES payloads are an SNS envelope (Type, Message), an SES "
+						  "notification (notificationType or eventType) or a suppression list page "
+						  "(SuppressedDestinationSummaries); this object is none of them");
 }
 
 static bool
@@ -443,6 +499,8 @@ ses_detect_object(const bj_doc *d, bj_ref o)
 		return true;
 	if (bj_str_eq(d, bj_get(d, o, "notificationType"), "AmazonSnsSubscriptionSucceeded"))
 		return true;
+	if (bj_is(d, bj_get(d, o, "SuppressedDestinationSummaries"), BJ_ARRAY))
+		return true;
 	return (bj_is(d, bj_get(d, o, "notificationType"), BJ_STRING) ||
 			bj_is(d, bj_get(d, o, "eventType"), BJ_STRING)) &&
 		bj_is(d, bj_get(d, o, "mail"), BJ_OBJECT);
@@ -451,7 +509,8 @@ ses_detect_object(const bj_doc *d, bj_ref o)
 const bm_adapter bm_adapter_ses = {
 	.provider = BM_PROVIDER_SES,
 	.label = "SES",
-	.shapes = "a JSON object (an SNS envelope, or an SES notification / event publishing record)",
+	.shapes = "a JSON object (an SNS envelope, an SES notification / event publishing record, or a "
+	"suppression list page)",
 	.detect_object = ses_detect_object,
 	.detect_element = NULL,
 	.object = ses_object,
