@@ -194,7 +194,13 @@ release_handles(handles *h)
 		curl_easy_cleanup(h->curl);
 	h->curl = NULL;
 	if (h->hdrs != NULL)
+	{
+		/* the headers may carry a key (Bearer, Postmark's token, an AWS session token): wiped before free */
+		for (struct curl_slist *n = h->hdrs; n != NULL; n = n->next)
+			if (n->data != NULL)
+				explicit_bzero(n->data, strlen(n->data));
 		curl_slist_free_all(h->hdrs);
+	}
 	h->hdrs = NULL;
 	if (h->multi != NULL)
 		curl_multi_cleanup(h->multi);
@@ -314,7 +320,7 @@ setup_easy(const bm_http_request *req, const char *url, attempt *a, handles *h)
 		char	   *auth = psprintf("Authorization: Bearer %s", req->bearer);
 		struct curl_slist *n = curl_slist_append(h->hdrs, auth);
 
-		memset(auth, 0, strlen(auth));	/* curl keeps its own copy */
+		explicit_bzero(auth, strlen(auth));	/* curl keeps its own copy */
 		pfree(auth);
 		if (n == NULL)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
@@ -714,7 +720,7 @@ judge_server_error(const bm_http_request *req, request_state *rs, const attempt 
 	msg = provider_message(&a->body, req);
 	fail(o, ERRCODE_CONNECTION_FAILURE,
 		 psprintf("%s: HTTP %ld from the provider%s%s", req->what, a->status, msg ? ": " : "", msg ? msg : ""),
-		 psprintf("%s %s, %d attempts.", req->method, rs->url, rs->failures), NULL);
+		 psprintf("%s %s, %d %s.", req->method, rs->url, rs->failures, rs->failures == 1 ? "attempt" : "attempts"), NULL);
 }
 
 /* Another answer that is not a 2xx: 28000 for 401/403, 22023 for the rest, with the provider's message. */
