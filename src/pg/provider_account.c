@@ -1,6 +1,7 @@
 /*
  * provider_account.c — reads a provider API account and its key, checks it may be used, and puts the key
- * into requests (see provider_account.h).  A key only ever goes into a request header or basic-auth
+ * into requests (see provider_account.h), with the provider's own checks and way of sending the key from
+ * its table of operations (sync_provider.h).  A key only ever goes into a request header or basic-auth
  * field (SES: libcurl's AWS Signature Version 4 from the access key id and secret, the session token in a
  * header), never into a URL, message or log line; a plain http:// base URL is refused off this machine.
  */
@@ -18,6 +19,7 @@
 #include "api_url.h"
 #include "bm_pg.h"
 #include "provider_account.h"
+#include "sync_provider.h"
 
 static bool allow_insecure_http = false;
 
@@ -54,41 +56,6 @@ spi_text(HeapTuple tup, TupleDesc desc, int col)
 	return v ? pstrdup(v) : NULL;
 }
 
-/* An SES account: a region fit for the signature's scope, the secret, and a libcurl that signs. */
-static void
-check_ses(bm_account *acc)
-{
-	const char *r = acc->region;
-
-	/* the region goes into "aws:amz:<region>:ses" (curl splits at ':') and the credential scope */
-	if (r == NULL || r[0] == '\0' || strlen(r) > 32 || strspn(r, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(r))
-	{
-		bm_account_forget_key(acc);
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("SES account \"%s\" has no valid AWS region", acc->name),
-						errhint("Set options to '{\"region\": \"eu-west-1\"}'.")));
-	}
-	if (acc->api_secret == NULL)
-	{
-		bm_account_forget_key(acc);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				 errmsg("SES account \"%s\" has no secret access key", acc->name),
-				 errhint("UPDATE bounce_mgmt.provider_keys SET api_secret = $1 WHERE account = '%s', passing the secret as a bind parameter.",
-						 acc->name)));
-	}
-	PG_TRY();
-	{
-		bm_http_check_sigv4(psprintf("SES account \"%s\"", acc->name));
-	}
-	PG_CATCH();
-	{
-		bm_account_forget_key(acc);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-}
-
 bm_account *
 bm_account_load(const char *name)
 {
@@ -96,6 +63,7 @@ bm_account_load(const char *name)
 	Oid			argtype = TEXTOID;
 	MemoryContext outer = CurrentMemoryContext;
 	bm_account *acc;
+	const bm_sync_ops *ops;
 	int			rc;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -157,12 +125,10 @@ bm_account_load(const char *name)
 				 errdetail("base_url is plain http:// on another machine."),
 				 errhint("Use https://, or have a superuser set bounce_mgmt.allow_insecure_http = on.")));
 	}
-	if (acc->provider == BM_PROVIDER_MAILGUN && (acc->domain == NULL || acc->domain[0] == '\0'))
-		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						errmsg("Mailgun account \"%s\" has no sending domain", name),
-						errhint("Set options to '{\"domain\": \"mg.example.com\"}'.")));
-	if (acc->provider == BM_PROVIDER_SES)
-		check_ses(acc);
+	/* the provider's own: Mailgun's sending domain; SES's region and secret, and a libcurl that signs */
+	ops = bm_sync_provider(acc->provider);
+	if (ops != NULL && ops->check_account != NULL)
+		ops->check_account(acc);
 	return acc;
 }
 
@@ -191,32 +157,15 @@ bm_account_forget_key(bm_account *acc)
 void
 bm_account_authorize(const bm_account *acc, bm_http_request *req, const char *what)
 {
+	const bm_sync_ops *ops;
+
 	memset(req, 0, sizeof(*req));
 	req->what = what;
-	switch (acc->provider)
-	{
-		case BM_PROVIDER_SENDGRID:
-			req->bearer = acc->api_key;
-			break;
-		case BM_PROVIDER_POSTMARK:
-			req->header = psprintf("X-Postmark-Server-Token: %s", acc->api_key ? acc->api_key : "");
-			break;
-		case BM_PROVIDER_MAILGUN:
-			req->basic_user = "api";
-			req->basic_password = acc->api_key;
-			break;
-		case BM_PROVIDER_SES:
-			/* libcurl signs (AWS Signature Version 4); the token is a header it signs along */
-			req->aws_sigv4 = psprintf("aws:amz:%s:ses", acc->region);
-			req->basic_user = acc->api_key;
-			req->basic_password = acc->api_secret;
-			if (acc->session_token)
-				req->header = psprintf("X-Amz-Security-Token: %s", acc->session_token);
-			break;
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("%s accounts have no API access here", bm_provider_name(acc->provider)),
-					 errhint("Supported: sendgrid, postmark, mailgun, ses.")));
-	}
+	ops = bm_sync_provider(acc->provider);
+	if (ops == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s accounts have no API access here", bm_provider_name(acc->provider)),
+				 errhint("Supported: sendgrid, postmark, mailgun, ses.")));
+	ops->authorize(acc, req);
 }

@@ -1,7 +1,9 @@
 /*
  * sync.c — CALL sync(account, since): pulls a provider's suppression lists (SendGrid bounces and blocks,
  * Postmark bounces, Mailgun bounces, Amazon SES's account-level suppression list) page by page over its
- * API into the ingestion path.
+ * API into the ingestion path.  What differs between the providers — a page's URL, the position after it,
+ * the position as stored — is each one's table of operations (sync_provider.h, sync_<provider>.c); this
+ * file is the run around them.
  *
  * Called on its own (psql, pg_cron), each page is stored and committed together with the run's position
  * in sync_runs: while the provider is waited on, the backend holds no lock, row or snapshot a webhook could
@@ -22,37 +24,30 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
-#include "pgtime.h"
 #include "storage/lock.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
-#include "utils/json.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 #include "utils/timestamp.h"
 
 #include "api_page.h"
-#include "api_url.h"
 #include "bm_pg.h"
 #include "http.h"
 #include "ingest.h"
 #include "provider_account.h"
 #include "run_as_owner.h"
 #include "sync.h"
+#include "sync_provider.h"
 
 PG_FUNCTION_INFO_V1(bm_sync_proc);
 
-#define PAGE_SIZE 500
-#define SES_PAGE_SIZE 1000			/* SESv2 ListSuppressedDestinations: PageSize at most 1000 */
-#define POSTMARK_MAX_OFFSET 10000	/* Postmark: count + offset may not pass 10,000 */
 #define SYNC_LOCK_CLASS 1651340153	/* "bmsy": pg_locks shows classid 1651340153, objid = hash of the name */
+#define RESUME_RUN_COLUMNS 3		/* run_id, since, until: resume's columns before the provider's */
 
 static int	sync_overlap = 300;		/* seconds the cursor is moved back (late-listed entries) */
 static int	sync_max_pages = 2000;	/* pages one run may read */
-
-static const char *const sendgrid_lists[] = {"bounces", "blocks"};
-#define SENDGRID_LISTS ((int) lengthof(sendgrid_lists))
 
 void
 bm_sync_init(void)
@@ -68,27 +63,19 @@ bm_sync_init(void)
 	bm_account_init();
 }
 
-/* Where the next page starts: stored in sync_runs.position after every page, read back to resume. */
-typedef struct sync_pos
-{
-	int			list;			/* SendGrid: index into sendgrid_lists */
-	int64		offset;			/* SendGrid, Postmark */
-	TimestampTz upper;			/* Postmark: todate of the current window */
-	int64		oldest_us;		/* Postmark: earliest BouncedAt of the window so far (unix us), -1 none */
-	bool		ordered;		/* Postmark: this window's pages came newest first */
-	char	   *next;			/* Mailgun: the next page's URL */
-	char	   *token;			/* SES: the next page's NextToken; NULL for the first page */
-	bool		done;
-} sync_pos;
+/* The providers with an API, by bm_provider (sync_provider.h). */
+static const bm_sync_ops *const sync_providers[BM_PROVIDER_COUNT] = {
+	[BM_PROVIDER_SENDGRID] = &bm_sync_sendgrid,
+	[BM_PROVIDER_POSTMARK] = &bm_sync_postmark,
+	[BM_PROVIDER_MAILGUN] = &bm_sync_mailgun,
+	[BM_PROVIDER_SES] = &bm_sync_ses,
+};
 
-/* An error found while planning the next page, raised once the current page is stored. */
-typedef struct sync_stop
+const bm_sync_ops *
+bm_sync_provider(bm_provider provider)
 {
-	int			sqlstate;
-	char	   *message;
-	char	   *detail;
-	char	   *hint;
-} sync_stop;
+	return (unsigned) provider < BM_PROVIDER_COUNT ? sync_providers[provider] : NULL;
+}
 
 typedef struct seen_page
 {
@@ -98,19 +85,14 @@ typedef struct seen_page
 
 typedef struct sync_run
 {
-	bm_account *acc;
+	bm_sync_state st;			/* the account, the window and the position: what the provider sees */
+	const bm_sync_ops *ops;		/* the account's provider */
 	Oid			owner;
 	bool		atomic;			/* one transaction: no commits, no subtransactions */
 	bool		in_step;		/* inside a page's subtransaction (heap, so it is exact after a longjmp) */
 	int64		run_id;
 	int64		resumed_from;	/* the failed run whose window this one finishes, or 0 */
 	bool		explicit_since;
-	bool		have_since;		/* a window start (else everything listed up to until) */
-	TimestampTz since;
-	TimestampTz until;
-	sync_pos	pos;
-	sync_stop	stop;
-	char	   *note;			/* a NOTICE about the next page, given after this page's */
 	int32		pages;
 	int32		fetched;
 	int32		inserted;
@@ -118,283 +100,52 @@ typedef struct sync_run
 	int32		quarantined;
 	HTAB	   *seen;			/* page body hashes: a provider going round in circles */
 	bm_http_prefetch *pending;
-	MemoryContext run_cxt;		/* the run: survives its commits */
 	MemoryContext page_cxt;		/* one page: reset before the next */
 } sync_run;
 
-/* ---- paging: a position, its URL, the next position ------------------------------------------------ */
-
-/* t as Postmark's dates are read: local time in US Eastern, to the second (rounded up when `up`). */
-static char *
-postmark_time(TimestampTz t, bool up)
-{
-	static pg_tz *eastern = NULL;
-	pg_time_t	s = timestamptz_to_time_t(t);
-	struct pg_tm *tm;
-	char		buf[32];
-
-	if (up && t % USECS_PER_SEC != 0)
-		s++;
-	if (eastern == NULL && (eastern = pg_tzset("America/New_York")) == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_CONFIG_FILE_ERROR),
-				 errmsg("time zone \"America/New_York\" is not available"),
-				 errdetail("Postmark reads fromdate and todate in US Eastern time.")));
-	tm = pg_localtime(&s, eastern);
-	pg_strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", tm);
-	return pstrdup(buf);
-}
-
-/* t as SES's StartDate / EndDate: ISO 8601 in UTC to the second (rounded up when `up`), URL-escaped. */
-static char *
-ses_time(TimestampTz t, bool up)
-{
-	pg_time_t	s = timestamptz_to_time_t(t);
-	char		buf[32];
-
-	if (up && t % USECS_PER_SEC != 0)
-		s++;
-	pg_strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", pg_gmtime(&s));
-	return bm_http_escape(buf);
-}
+/* ---- paging: a position, its URL, the next position (the provider's operations) --------------------- */
 
 static void
 start_position(sync_run *r)
 {
-	memset(&r->pos, 0, sizeof(r->pos));
-	r->pos.upper = r->until;
-	r->pos.oldest_us = -1;
-	r->pos.ordered = true;
-	if (r->acc->provider == BM_PROVIDER_MAILGUN)
-		r->pos.next = MemoryContextStrdup(r->run_cxt,
-										  psprintf("%s/v3/%s/bounces?limit=%d", r->acc->base_url,
-												   bm_http_escape(r->acc->domain), PAGE_SIZE));
+	memset(&r->st.pos, 0, sizeof(r->st.pos));
+	if (r->ops->start != NULL)
+		r->ops->start(&r->st);
 }
 
-/* The URL of the page at p, in CurrentMemoryContext; NULL when the run is complete. */
+/* The URL of the page at the run's position, in CurrentMemoryContext; NULL when the run is complete. */
 static char *
-page_url(const sync_run *r, const sync_pos *p)
+page_url(const sync_run *r)
 {
-	if (p->done)
+	if (r->st.pos.done)
 		return NULL;
-	switch (r->acc->provider)
-	{
-		case BM_PROVIDER_SENDGRID:
-			{
-				/* end_time fixes the list while we page through it; what is listed later is the next run's */
-				char	   *window = r->have_since ?
-					psprintf("&start_time=%lld&end_time=%lld", (long long) timestamptz_to_time_t(r->since),
-							 (long long) timestamptz_to_time_t(r->until)) :
-					psprintf("&end_time=%lld", (long long) timestamptz_to_time_t(r->until));
-
-				if (p->list >= SENDGRID_LISTS)
-					return NULL;
-				return psprintf("%s/v3/suppression/%s?limit=%d&offset=%lld%s", r->acc->base_url,
-								sendgrid_lists[p->list], PAGE_SIZE, (long long) p->offset, window);
-			}
-		case BM_PROVIDER_POSTMARK:
-			/*
-			 * fromdate an hour earlier than asked: Eastern local times repeat for an hour when daylight
-			 * saving time ends, and Postmark may read the later one; the repeats are duplicates.
-			 */
-			return psprintf("%s/bounces?count=%d&offset=%lld%s&todate=%s", r->acc->base_url, PAGE_SIZE,
-							(long long) p->offset,
-							r->have_since ? psprintf("&fromdate=%s", postmark_time(r->since - USECS_PER_HOUR, false)) : "",
-							postmark_time(p->upper, true));
-		case BM_PROVIDER_MAILGUN:
-			return p->next ? pstrdup(p->next) : NULL;
-		case BM_PROVIDER_SES:
-
-			/*
-			 * The request is signed: its parameters go in AWS's canonical form, sorted by name and escaped
-			 * by curl (as the signature's canonical query string has them).  EndDate fixes the list while
-			 * it is paged, as SendGrid's end_time does.
-			 */
-			return psprintf("%s/v2/email/suppression/addresses?EndDate=%s%s%s&PageSize=%d%s%s", r->acc->base_url,
-							ses_time(r->until, true), p->token ? "&NextToken=" : "",
-							p->token ? bm_http_escape(p->token) : "", SES_PAGE_SIZE,
-							r->have_since ? "&StartDate=" : "", r->have_since ? ses_time(r->since, false) : "");
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("sync is not available for %s accounts", bm_provider_name(r->acc->provider)),
-					 errhint("Supported: sendgrid, postmark, mailgun, ses.")));
-	}
-	return NULL;
+	return r->ops->page_url(&r->st);
 }
 
-static const char *
-page_what(const sync_run *r)
+void
+bm_sync_stop_after_page(bm_sync_state *st, int sqlstate, const char *message, const char *detail,
+						const char *hint)
 {
-	switch (r->acc->provider)
-	{
-		case BM_PROVIDER_SENDGRID:
-			return r->pos.list == 0 ? "SendGrid bounces list" : "SendGrid blocks list";
-		case BM_PROVIDER_POSTMARK:
-			return "Postmark bounces";
-		case BM_PROVIDER_SES:
-			return "SES suppression list";
-		default:
-			return "Mailgun bounces";
-	}
-}
+	MemoryContext old = MemoryContextSwitchTo(st->run_cxt);
 
-static void
-stop_after_page(sync_run *r, int sqlstate, char *message, char *detail, char *hint)
-{
-	MemoryContext old = MemoryContextSwitchTo(r->run_cxt);
-
-	r->stop.sqlstate = sqlstate;
-	r->stop.message = pstrdup(message);
-	r->stop.detail = detail ? pstrdup(detail) : NULL;
-	r->stop.hint = hint ? pstrdup(hint) : NULL;
+	st->stop.sqlstate = sqlstate;
+	st->stop.message = pstrdup(message);
+	st->stop.detail = detail ? pstrdup(detail) : NULL;
+	st->stop.hint = hint ? pstrdup(hint) : NULL;
 	MemoryContextSwitchTo(old);
-	r->pos.done = true;
-}
-
-/*
- * Moves r->pos past the page just read from url.  Postmark pages with count/offset, but count + offset may
- * not pass 10,000: past that, the window's upper end (todate) moves down to the earliest bounce seen and
- * paging starts again at offset 0, which relies on Postmark listing the newest bounces first (every page
- * is checked for it).  Mailgun follows paging.next, on the account's own origin only.  SES follows
- * NextToken until a page has none (a short or empty page with a token is not the end).
- */
-static void
-advance(sync_run *r, const char *url, const bm_api_page *page)
-{
-	sync_pos   *p = &r->pos;
-	long		n = page->items;
-
-	switch (r->acc->provider)
-	{
-		case BM_PROVIDER_SENDGRID:
-			if (n < PAGE_SIZE)
-			{
-				p->list++;
-				p->offset = 0;
-				p->done = p->list >= SENDGRID_LISTS;
-			}
-			else
-				p->offset += PAGE_SIZE;
-			break;
-		case BM_PROVIDER_POSTMARK:
-			if (!page->newest_first)
-				p->ordered = false;
-			if (page->oldest_us >= 0 && (p->oldest_us < 0 || page->oldest_us < p->oldest_us))
-				p->oldest_us = page->oldest_us;
-			if (n < PAGE_SIZE || (page->total >= 0 && p->offset + n >= page->total))
-			{
-				p->done = true;
-				break;
-			}
-			p->offset += PAGE_SIZE;
-			if (p->offset + PAGE_SIZE > POSTMARK_MAX_OFFSET)
-			{
-				char	   *to = postmark_time(p->upper, true);
-				TimestampTz next;
-
-				if (!p->ordered || p->oldest_us < 0)
-				{
-					stop_after_page(r, ERRCODE_INVALID_PARAMETER_VALUE,
-									psprintf("Postmark bounces: more than %d bounces up to %s, and the pages are not newest first",
-											 POSTMARK_MAX_OFFSET, to),
-									psprintf("Postmark returns at most %d bounces per query; a narrower time window needs the newest-first order.",
-											 POSTMARK_MAX_OFFSET),
-									"Sync with a later since, in steps.");
-					break;
-				}
-				/* the earliest BouncedAt seen (unix microseconds) as a timestamptz */
-				next = (TimestampTz) p->oldest_us -
-					((TimestampTz) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * USECS_PER_SEC);
-				if (next + USECS_PER_SEC > p->upper)
-				{
-					stop_after_page(r, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-									psprintf("Postmark bounces: more than %d bounces within one second (up to %s)",
-											 POSTMARK_MAX_OFFSET, to),
-									"Postmark's dates have a resolution of one second; the list cannot be paged further.",
-									NULL);
-					break;
-				}
-				r->note = psprintf("bounce_mgmt sync %s: Postmark allows %d bounces per query; continuing with bounces up to %s (US Eastern)",
-								   r->acc->name, POSTMARK_MAX_OFFSET, postmark_time(next, true));
-				p->upper = next;
-				p->offset = 0;
-				p->oldest_us = -1;
-				p->ordered = true;
-			}
-			break;
-		case BM_PROVIDER_MAILGUN:
-			if (n <= 0 || page->next[0] == '\0' || strcmp(page->next, url) == 0)
-				p->done = true;
-			else if (!bm_url_same_origin(page->next, r->acc->base_url))
-				/* the key must not go anywhere else */
-				stop_after_page(r, ERRCODE_INVALID_PARAMETER_VALUE,
-								"Mailgun bounces: the next page is outside the account's base URL",
-								psprintf("next: %s", page->next),
-								"Set base_url to the API host the provider pages on.");
-			else
-				p->next = MemoryContextStrdup(r->run_cxt, page->next);
-			break;
-		case BM_PROVIDER_SES:
-			if (page->next_token_too_long)
-				stop_after_page(r, ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-								psprintf("SES suppression list: a NextToken of more than %d bytes (or holding a NUL)",
-										 BM_API_PAGE_TOKEN_MAX),
-								psprintf("GET %s; this page was stored, the pages after it cannot be asked for.", url),
-								"Sync with a later since, in steps.");
-			else if (page->next_token[0] == '\0')
-				p->done = true;
-			else if (p->token != NULL && strcmp(p->token, page->next_token) == 0)
-				stop_after_page(r, ERRCODE_INVALID_PARAMETER_VALUE,
-								"SES suppression list: the provider answered with the NextToken it was asked for",
-								psprintf("GET %s; paging would never end.", url), NULL);
-			else
-			{
-				if (p->token != NULL)
-					pfree(p->token);
-				p->token = MemoryContextStrdup(r->run_cxt, page->next_token);
-			}
-			break;
-		default:
-			p->done = true;
-	}
+	st->pos.done = true;
 }
 
 /* The position as JSON for sync_runs.position (NULL when complete). */
 static char *
 position_json(const sync_run *r)
 {
-	const sync_pos *p = &r->pos;
 	StringInfoData s;
 
-	if (p->done)
+	if (r->st.pos.done)
 		return NULL;
 	initStringInfo(&s);
-	switch (r->acc->provider)
-	{
-		case BM_PROVIDER_SENDGRID:
-			appendStringInfo(&s, "{\"list\": \"%s\", \"offset\": %lld}", sendgrid_lists[p->list],
-							 (long long) p->offset);
-			break;
-		case BM_PROVIDER_POSTMARK:
-			appendStringInfo(&s, "{\"todate\": \"%s\", \"offset\": %lld, \"oldest_us\": %lld, \"ordered\": %s}",
-							 timestamptz_to_str(p->upper), (long long) p->offset, (long long) p->oldest_us,
-							 p->ordered ? "true" : "false");
-			break;
-		case BM_PROVIDER_SES:
-			/* null: the first page of the window */
-			appendStringInfoString(&s, "{\"next_token\": ");
-			if (p->token)
-				escape_json(&s, p->token);
-			else
-				appendStringInfoString(&s, "null");
-			appendStringInfoChar(&s, '}');
-			break;
-		default:
-			appendStringInfoString(&s, "{\"next\": ");
-			escape_json(&s, p->next ? p->next : "");
-			appendStringInfoChar(&s, '}');
-	}
+	r->ops->position_json(&r->st, &s);
 	return s.data;
 }
 
@@ -414,8 +165,8 @@ check_progress(sync_run *r, const char *what, const char *url, const bm_http_res
 	if (r->pages >= sync_max_pages)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("sync of account \"%s\" stopped after %d pages (bounce_mgmt.sync_max_pages)", r->acc->name,
-						r->pages),
+				 errmsg("sync of account \"%s\" stopped after %d pages (bounce_mgmt.sync_max_pages)",
+						r->st.acc->name, r->pages),
 				 errdetail("%s: the provider still had more pages; next GET %s.", what, url),
 				 errhint("CALL sync again to continue from here, or raise bounce_mgmt.sync_max_pages.")));
 	if (items <= 0)
@@ -426,7 +177,7 @@ check_progress(sync_run *r, const char *what, const char *url, const bm_http_res
 	if (found)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("sync of account \"%s\" stopped: %s page %d repeats page %d", r->acc->name, what,
+				 errmsg("sync of account \"%s\" stopped: %s page %d repeats page %d", r->st.acc->name, what,
 						r->pages + 1, e->page),
 				 errdetail("GET %s returned a page already seen in this sync; paging would never end.", url)));
 	e->page = r->pages + 1;
@@ -438,7 +189,7 @@ fetch(sync_run *r, const char *url, const char *what, bm_http_response *resp, bm
 {
 	bm_http_request req;
 
-	bm_account_authorize(r->acc, &req, what);
+	bm_account_authorize(r->st.acc, &req, what);
 	req.method = "GET";
 	req.url = url;
 	if (!bm_http_prefetch_finish(r->pending, url, resp))
@@ -458,20 +209,20 @@ fetch(sync_run *r, const char *url, const char *what, bm_http_response *resp, bm
 	check_progress(r, what, url, resp, page->items);
 }
 
-/* Sends the request for the page at r->pos now, so the provider prepares it while this page is stored. */
+/* Sends the request for the next page now, so the provider prepares it while this page is stored. */
 static void
 prefetch_next(sync_run *r, const char *what)
 {
-	char	   *next = page_url(r, &r->pos);
+	char	   *next = page_url(r);
 	bm_http_request req;
 	MemoryContext old;
 
 	if (next == NULL)
 		return;
-	bm_account_authorize(r->acc, &req, what);
+	bm_account_authorize(r->st.acc, &req, what);
 	req.method = "GET";
 	req.url = next;
-	old = MemoryContextSwitchTo(r->run_cxt);	/* the request outlives this page's commit */
+	old = MemoryContextSwitchTo(r->st.run_cxt);	/* the request outlives this page's commit */
 	r->pending = bm_http_prefetch_start(&req);
 	MemoryContextSwitchTo(old);
 }
@@ -502,8 +253,8 @@ store_page(sync_run *r, const char *body, int len, long items)
 		bm_ingest_result res;
 
 		memset(&opts, 0, sizeof(opts));
-		opts.provider = r->acc->provider;
-		opts.source = psprintf("sync:%s", r->acc->name);
+		opts.provider = r->st.acc->provider;
+		opts.source = psprintf("sync:%s", r->st.acc->name);
 		/* a single bad entry is kept in ingest_errors (counted as quarantined), so one odd entry at the
 		 * provider cannot block every later sync of the account */
 		opts.all_or_nothing = false;
@@ -536,20 +287,20 @@ store_page(sync_run *r, const char *body, int len, long items)
 static void
 sync_page(sync_run *r, const char *url)
 {
-	const char *what = page_what(r);
+	const char *what = r->ops->page_what(&r->st);
 	bm_http_response resp;
 	bm_api_page page;
 
 	fetch(r, url, what, &resp, &page);
-	advance(r, url, &page);
+	r->ops->advance(&r->st, url, &page);
 	prefetch_next(r, what);
 	store_page(r, resp.body.data, resp.body.len, page.items);
 	ereport(NOTICE,
-			(errmsg("bounce_mgmt sync %s: %s page %d, %ld entries (%d so far)", r->acc->name, what, r->pages,
-					page.items, r->fetched)));
-	if (r->note != NULL)
-		ereport(NOTICE, (errmsg_internal("%s", r->note)));
-	r->note = NULL;
+			(errmsg("bounce_mgmt sync %s: %s page %d, %ld entries (%d so far)", r->st.acc->name, what,
+					r->pages, page.items, r->fetched)));
+	if (r->st.note != NULL)
+		ereport(NOTICE, (errmsg_internal("%s", r->st.note)));
+	r->st.note = NULL;
 }
 
 /* ---- the run: its row, its transactions -------------------------------------------------------------- */
@@ -622,9 +373,15 @@ start_run(sync_run *r, const char *name, bool since_given, TimestampTz since_arg
 
 	bm_check_extension_version();
 	bm_owner_enter(&scope, r->owner);
-	old = MemoryContextSwitchTo(r->run_cxt);
-	r->acc = bm_account_load(name);
+	old = MemoryContextSwitchTo(r->st.run_cxt);
+	r->st.acc = bm_account_load(name);
 	MemoryContextSwitchTo(old);
+	r->ops = bm_sync_provider(r->st.acc->provider);
+	if (r->ops == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("sync is not available for %s accounts", bm_provider_name(r->st.acc->provider)),
+				 errhint("Supported: sendgrid, postmark, mailgun, ses.")));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "bounce_mgmt: SPI_connect failed");
 	/* one transaction: the account row waits a second one-transaction sync until this one's commit */
@@ -635,102 +392,60 @@ start_run(sync_run *r, const char *name, bool since_given, TimestampTz since_arg
 			 " sqlstate = '57P01', error = 'interrupted: its session ended before the run finished'"
 			 " WHERE account = $1 AND status = 'running'", 1, &t1, &name_d, NULL, SPI_OK_UPDATE);
 	r->explicit_since = since_given;
-	r->until = GetCurrentTimestamp();
+	r->st.until = GetCurrentTimestamp();
 	r->resumed_from = 0;
 	start_position(r);
 	if (since_given)
 	{
-		r->have_since = true;
-		r->since = since_arg;
+		r->st.have_since = true;
+		r->st.since = since_arg;
 	}
 	else
 	{
-		spi_exec("SELECT run_id, since, until, position ->> 'list', (position ->> 'offset')::bigint,"
-				 "       (position ->> 'todate')::timestamptz, (position ->> 'oldest_us')::bigint,"
-				 "       (position ->> 'ordered')::boolean, position ->> 'next',"
-				 "       position ? 'next_token', position ->> 'next_token'"
-				 "  FROM " BM_SCHEMA ".sync_runs WHERE account = $1"
-				 "   AND run_id = (SELECT max(run_id) FROM " BM_SCHEMA ".sync_runs WHERE account = $1)"
-				 "   AND status = 'failed' AND NOT explicit_since AND position IS NOT NULL",
+		spi_exec(psprintf("SELECT run_id, since, until, %s"
+						  "  FROM " BM_SCHEMA ".sync_runs WHERE account = $1"
+						  "   AND run_id = (SELECT max(run_id) FROM " BM_SCHEMA ".sync_runs WHERE account = $1)"
+						  "   AND status = 'failed' AND NOT explicit_since AND position IS NOT NULL",
+						  r->ops->resume_columns),
 				 1, &t1, &name_d, NULL, SPI_OK_SELECT);
 		if (SPI_processed == 1)
 		{
 			HeapTuple	tup = SPI_tuptable->vals[0];
 			TupleDesc	d = SPI_tuptable->tupdesc;
-			bool		n[11];
-			Datum		v[11];
-			bool		usable = true;
+			bool	   *n = palloc(d->natts * sizeof(bool));
+			Datum	   *v = palloc(d->natts * sizeof(Datum));
+			bool		usable;
 
-			for (int i = 0; i < 11; i++)
+			for (int i = 0; i < d->natts; i++)
 				v[i] = SPI_getbinval(tup, d, i + 1, &n[i]);
-			switch (r->acc->provider)
-			{
-				case BM_PROVIDER_SENDGRID:
-					{
-						char	   *list = n[3] ? NULL : TextDatumGetCString(v[3]);
-
-						usable = list != NULL && !n[4] && DatumGetInt64(v[4]) >= 0;
-						r->pos.list = list && strcmp(list, "blocks") == 0 ? 1 : 0;
-						usable = usable && strcmp(list, sendgrid_lists[r->pos.list]) == 0;
-						r->pos.offset = n[4] ? 0 : DatumGetInt64(v[4]);
-					}
-					break;
-				case BM_PROVIDER_POSTMARK:
-					usable = !n[4] && !n[5] && !n[6] && !n[7] && DatumGetInt64(v[4]) >= 0 &&
-						DatumGetInt64(v[4]) + PAGE_SIZE <= POSTMARK_MAX_OFFSET;
-					if (usable)
-					{
-						r->pos.offset = DatumGetInt64(v[4]);
-						r->pos.upper = DatumGetTimestampTz(v[5]);
-						r->pos.oldest_us = DatumGetInt64(v[6]);
-						r->pos.ordered = DatumGetBool(v[7]);
-					}
-					break;
-				case BM_PROVIDER_MAILGUN:
-					{
-						char	   *next = n[8] ? NULL : TextDatumGetCString(v[8]);
-
-						/* the key goes to the account's own origin only, whatever the row says */
-						usable = next != NULL && bm_url_same_origin(next, r->acc->base_url);
-						if (usable)
-							r->pos.next = MemoryContextStrdup(r->run_cxt, next);
-					}
-					break;
-				case BM_PROVIDER_SES:
-					/* {"next_token": null} is the window's first page */
-					usable = !n[9] && DatumGetBool(v[9]);
-					if (usable && !n[10])
-						r->pos.token = MemoryContextStrdup(r->run_cxt, TextDatumGetCString(v[10]));
-					break;
-				default:
-					usable = false;
-			}
+			/* the provider's columns: its position */
+			usable = r->ops->resume(&r->st, v + RESUME_RUN_COLUMNS, n + RESUME_RUN_COLUMNS);
 			if (usable && !n[2])
 			{
 				r->resumed_from = DatumGetInt64(v[0]);
-				r->have_since = !n[1];
-				r->since = n[1] ? 0 : DatumGetTimestampTz(v[1]);
-				r->until = DatumGetTimestampTz(v[2]);
+				r->st.have_since = !n[1];
+				r->st.since = n[1] ? 0 : DatumGetTimestampTz(v[1]);
+				r->st.until = DatumGetTimestampTz(v[2]);
 			}
 			else
 				start_position(r);
 		}
 		if (r->resumed_from == 0)
 		{
-			r->have_since = r->acc->has_cursor;
+			r->st.have_since = r->st.acc->has_cursor;
 			/* entries listed late: dedupe drops the repeats */
-			r->since = r->acc->cursor - (TimestampTz) sync_overlap * USECS_PER_SEC;
+			r->st.since = r->st.acc->cursor - (TimestampTz) sync_overlap * USECS_PER_SEC;
 		}
 	}
 	{
 		Oid			types[6] = {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, BOOLOID, INT8OID, TEXTOID};
-		Datum		args[6] = {name_d, TimestampTzGetDatum(r->since), TimestampTzGetDatum(r->until),
+		Datum		args[6] = {name_d, TimestampTzGetDatum(r->st.since), TimestampTzGetDatum(r->st.until),
 		BoolGetDatum(r->explicit_since), Int64GetDatum(r->resumed_from), (Datum) 0};
 		char		nulls[7] = "      ";
 		char	   *pos = position_json(r);
 		bool		isnull;
 
-		if (!r->have_since)
+		if (!r->st.have_since)
 			nulls[1] = 'n';
 		if (r->resumed_from == 0)
 			nulls[4] = 'n';
@@ -759,8 +474,8 @@ finish_run(sync_run *r, const char *unused)
 {
 	bm_owner_scope scope;
 	Oid			types[5] = {INT8OID, TEXTOID, TIMESTAMPTZOID, BOOLOID, TIMESTAMPTZOID};
-	Datum		args[5] = {Int64GetDatum(r->run_id), CStringGetTextDatum(r->acc->name),
-		TimestampTzGetDatum(r->until), BoolGetDatum(r->explicit_since), TimestampTzGetDatum(r->since)};
+	Datum		args[5] = {Int64GetDatum(r->run_id), CStringGetTextDatum(r->st.acc->name),
+		TimestampTzGetDatum(r->st.until), BoolGetDatum(r->explicit_since), TimestampTzGetDatum(r->st.since)};
 
 	bm_owner_enter(&scope, r->owner);
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -776,7 +491,7 @@ finish_run(sync_run *r, const char *unused)
 	bm_owner_leave(&scope);
 	ereport(NOTICE,
 			(errmsg("bounce_mgmt sync %s: run %lld done: %d pages, %d entries, %d new, %d duplicates, %d quarantined",
-					r->acc->name, (long long) r->run_id, r->pages, r->fetched, r->inserted, r->duplicates,
+					r->st.acc->name, (long long) r->run_id, r->pages, r->fetched, r->inserted, r->duplicates,
 					r->quarantined)));
 }
 
@@ -802,13 +517,13 @@ run_step(sync_run *r, void (*fn) (sync_run *r, const char *url), const char *url
 
 		if (r->atomic)
 			PG_RE_THROW();
-		MemoryContextSwitchTo(r->run_cxt);
+		MemoryContextSwitchTo(r->st.run_cxt);
 		edata = CopyErrorData();
 		FlushErrorState();
 		if (r->in_step)			/* else the commit itself failed, and SPI_commit started a new one */
 			RollbackAndReleaseCurrentSubTransaction();
 		r->in_step = false;
-		MemoryContextSwitchTo(r->run_cxt);
+		MemoryContextSwitchTo(r->st.run_cxt);
 		CurrentResourceOwner = s.owner;
 		record_failure(r, edata->sqlerrcode, edata->message, true);
 		ReThrowError(edata);
@@ -826,21 +541,21 @@ run_pages(sync_run *r)
 
 		MemoryContextReset(r->page_cxt);
 		MemoryContextSwitchTo(r->page_cxt);
-		url = page_url(r, &r->pos);
+		url = page_url(r);
 		if (url == NULL)
 			break;
 		run_step(r, sync_page, url);
-		if (r->stop.message != NULL)
+		if (r->st.stop.message != NULL)
 		{
-			MemoryContextSwitchTo(r->run_cxt);
-			record_failure(r, r->stop.sqlstate, r->stop.message, false);
+			MemoryContextSwitchTo(r->st.run_cxt);
+			record_failure(r, r->st.stop.sqlstate, r->st.stop.message, false);
 			ereport(ERROR,
-					(errcode(r->stop.sqlstate), errmsg_internal("%s", r->stop.message),
-					 r->stop.detail ? errdetail_internal("%s", r->stop.detail) : 0,
-					 r->stop.hint ? errhint("%s", r->stop.hint) : 0));
+					(errcode(r->st.stop.sqlstate), errmsg_internal("%s", r->st.stop.message),
+					 r->st.stop.detail ? errdetail_internal("%s", r->st.stop.detail) : 0,
+					 r->st.stop.hint ? errhint("%s", r->st.stop.hint) : 0));
 		}
 	}
-	MemoryContextSwitchTo(r->run_cxt);
+	MemoryContextSwitchTo(r->st.run_cxt);
 	run_step(r, finish_run, NULL);
 }
 
@@ -852,7 +567,7 @@ sync_account(sync_run *r, const char *name, bool since_given, TimestampTz since)
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(uint64);
 	ctl.entrysize = sizeof(seen_page);
-	ctl.hcxt = r->run_cxt;
+	ctl.hcxt = r->st.run_cxt;
 	r->seen = hash_create("bounce_mgmt sync pages", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	start_run(r, name, since_given, since);
 	if (!r->atomic)
@@ -906,13 +621,13 @@ bm_sync_proc(PG_FUNCTION_ARGS)
 			r = palloc0(sizeof(sync_run));
 			r->owner = bm_function_owner(fcinfo->flinfo->fn_oid);
 			r->atomic = atomic;
-			r->run_cxt = run_cxt;
+			r->st.run_cxt = run_cxt;
 			r->page_cxt = AllocSetContextCreate(run_cxt, "bounce_mgmt sync page", ALLOCSET_DEFAULT_SIZES);
 			sync_account(r, name, since_given, since);
 			/* a resumed window ends in the past: go on from the cursor it moved, in a run of its own */
 			again = r->resumed_from != 0;
 			bm_http_prefetch_cancel(r->pending);
-			bm_account_forget_key(r->acc);
+			bm_account_forget_key(r->st.acc);
 			MemoryContextSwitchTo(old);
 			MemoryContextReset(run_cxt);
 			r = NULL;
@@ -923,7 +638,7 @@ bm_sync_proc(PG_FUNCTION_ARGS)
 		if (r != NULL)
 		{
 			bm_http_prefetch_cancel(r->pending);
-			bm_account_forget_key(r->acc);
+			bm_account_forget_key(r->st.acc);
 		}
 		LockRelease(&tag, ExclusiveLock, true);
 	}
