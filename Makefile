@@ -41,7 +41,7 @@ DATA         = $(FROZEN_SQL)
 
 REGRESS      = $(shell cat test/regress_schedule)
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
-ISOLATION      = ingest_concurrent ingest_no_wait unsuppress_race notices_race classify_rules_cache
+ISOLATION      = ingest_concurrent ingest_no_wait unsuppress_race notices_race classify_rules_cache partition_race
 ISOLATION_OPTS = --inputdir=. --load-extension=$(EXTENSION)
 
 PKG_CONFIG ?= pkg-config

@@ -49,8 +49,10 @@ BEGIN
     EXECUTE format('ALTER TABLE @extschema@.events ATTACH PARTITION @extschema@.%I FOR VALUES FROM (%L) TO (%L)',
                    name, lo_lit, hi_lit);
     RETURN true;
-EXCEPTION WHEN duplicate_table OR unique_violation THEN
-    -- created meanwhile by a concurrent ingestion
+EXCEPTION WHEN duplicate_table OR duplicate_object OR unique_violation THEN
+    -- created meanwhile by a concurrent ingestion: its table (42P07), its row type when that one committed
+    -- between our two catalog checks ("type ... already exists", 42710), or a catalog row we waited for
+    -- (23505)
     RETURN false;
 END
 $$;

@@ -27,7 +27,7 @@ for _ in $(seq 1 50); do [ -s "$state/port" ] && break; sleep 0.1; done
 [ -s "$state/port" ] || { echo "FAIL: the test server did not start" >&2; exit 1; }
 port=$(cat "$state/port")
 
-psql -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+"$here/fresh_db.sh" "$db"
 psql -d "$db" -v port="$port" <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION pg_cron;

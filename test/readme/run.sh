@@ -17,7 +17,7 @@ for _ in $(seq 1 50); do [ -s "$work/port" ] && break; sleep 0.1; done
 port=$(cat "$work/port")
 db=bm_cron
 psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-psql -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+"$repo/test/cron/fresh_db.sh" "$db"
 fx="$repo/test/fixtures/providers"
 psql -d "$db" <<SQL
 SET client_min_messages = warning;
@@ -38,6 +38,8 @@ cat > "$work/vars.sql" <<EOF2
 \\set sg_key 'SG.readme-key'
 \\set pm_token 'readme-postmark-token'
 \\set mg_key 'readme-mailgun-key'
+\\set aws_access_key_id 'AKIAREADMEEXAMPLE'
+\\set aws_secret_access_key 'readme-aws-secret'
 EOF2
 
 python3 - "$repo/README.md" "$work" <<'PY'
@@ -67,7 +69,7 @@ for f in "$work"/block*.sql; do
 	if grep -q "INSERT INTO bounce_mgmt.provider_keys" "$f"; then
 		psql -d "$db" -c "SET client_min_messages = warning" \
 			-c "UPDATE bounce_mgmt.provider_accounts SET base_url = 'http://127.0.0.1:$port/n=1200'" \
-			-c "INSERT INTO bounce_mgmt.provider_keys (account, api_key) SELECT name, 'readme-key' FROM bounce_mgmt.provider_accounts"
+			-c "INSERT INTO bounce_mgmt.provider_keys (account, api_key, api_secret) SELECT name, 'readme-key', 'readme-secret' FROM bounce_mgmt.provider_accounts"
 	fi
 done
 psql -d "$db" -c "SELECT count(cron.unschedule(jobid)) FROM cron.job" > /dev/null
