@@ -67,6 +67,7 @@ SELECT b, (SELECT jsonb_agg(jsonb_build_object(
 CREATE FUNCTION reset_tables() RETURNS void LANGUAGE sql AS $f$
     TRUNCATE bounce_mgmt.events, bounce_mgmt.addresses, bounce_mgmt.hourly_counts, bounce_mgmt.hourly_reason_counts,
              bounce_mgmt.hourly_totals, bounce_mgmt.provider_listings, bounce_mgmt.ingest_batches,
-             bounce_mgmt.ingest_errors, bounce_mgmt.suppressions, bounce_mgmt.notices;
+             bounce_mgmt.ingest_errors, bounce_mgmt.suppressions, bounce_mgmt.notices,
+             bounce_mgmt.engagement, bounce_mgmt.engagement_recent, bounce_mgmt.unsubscribes;
 $f$;
 VACUUM ANALYZE batches;

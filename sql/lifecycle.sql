@@ -154,7 +154,10 @@ SELECT opened FROM apply_escalation();
 
 -- operators suppress by hand; suppress is idempotent
 SELECT suppress('vip@example.com', 'asked us by phone') = suppress('VIP@example.com', 'again') AS same_period;
-SELECT email, cause, opened_by = current_user AS by_me, note FROM suppressions WHERE email = 'vip@example.com';
+-- (the second reason is appended to the open period's note, with who gave it and when)
+SELECT email, cause, opened_by = current_user AS by_me,
+       regexp_replace(note, ' \(' || current_user || ', [0-9-]{10} [0-9:]{8}Z\)$', ' (<me>, <now>)') AS note
+  FROM suppressions WHERE email = 'vip@example.com';
 
 -- a rule change, re-applied to past events: 2 soft bounces within 30 days now suffice for the full mailbox
 UPDATE escalation_rules SET soft_bounces = 2 WHERE reason = 'mailbox_full';

@@ -53,7 +53,89 @@ BEGIN
 END
 $$;
 
--- Opens a suppression unless one is open; returns the open period's id.
+-- The distinct normalized addresses of an array, in order; 22004 for a NULL array, 22023 naming the first
+-- element that is not an address (bulk operations are all or nothing).
+CREATE OR REPLACE FUNCTION @extschema@.require_addresses(emails text[])
+    RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    bad  record;
+    addrs text[];
+BEGIN
+    IF emails IS NULL THEN
+        RAISE EXCEPTION 'emails must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT e.email, e.i INTO bad FROM unnest(emails) WITH ORDINALITY AS e(email, i)
+     WHERE @extschema@.normalize_email(e.email) IS NULL ORDER BY e.i LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'invalid email address: %', coalesce('"' || bad.email || '"', 'NULL')
+              USING ERRCODE = 'invalid_parameter_value',
+                    DETAIL = format('Element %s of %s; nothing was done.', bad.i, cardinality(emails)),
+                    HINT = 'Pass addresses such as jane@example.com or "Jane <jane@example.com>".';
+    END IF;
+    SELECT coalesce(array_agg(DISTINCT @extschema@.normalize_email(e) ORDER BY @extschema@.normalize_email(e)), '{}')
+      INTO addrs FROM unnest(emails) AS e;
+    RETURN addrs;
+END
+$$;
+
+-- Suppresses addresses (operator): opens a period for each address without one, and appends the reason
+-- (with who and when) to an open one, so a later reason is kept rather than dropped.  All or nothing
+-- (require_addresses, require_note).  The open periods are locked in address order first, as ingestion
+-- does; an address whose period is opened or lifted concurrently is tried again.  Returns the number of
+-- periods opened.
+CREATE OR REPLACE FUNCTION @extschema@.suppress(emails text[], why text)
+    RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    todo   text[];
+    opened integer := 0;
+    n      integer;
+    stamp  text;
+BEGIN
+    todo := @extschema@.require_addresses(emails);
+    PERFORM @extschema@.require_note(why, 'the reason', 'suppress(''jane@example.com'', ''asked by phone to stop'')');
+    stamp := format(' (%s, %s)', current_user, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"'));
+    FOR attempt IN 1..3 LOOP
+        EXIT WHEN cardinality(todo) = 0;
+        PERFORM 1 FROM @extschema@.suppressions s JOIN unnest(todo) AS t(email) ON s.email = t.email
+          WHERE s.closed_at IS NULL ORDER BY s.email FOR UPDATE OF s;
+        WITH t AS (
+            SELECT unnest(todo) AS email
+        ), noted AS (
+            UPDATE @extschema@.suppressions s SET note = concat_ws(E'\n', s.note, why || stamp)
+              FROM t WHERE s.email = t.email AND s.closed_at IS NULL
+            RETURNING s.email
+        ), ins AS (
+            INSERT INTO @extschema@.suppressions AS s (email, domain, cause, opened_by, note)
+            SELECT t.email, split_part(t.email, '@', 2), 'operator', current_user, why
+              FROM t WHERE NOT EXISTS (SELECT 1 FROM noted WHERE noted.email = t.email)
+             ORDER BY t.email
+            ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING
+            RETURNING s.email
+        )
+        SELECT (SELECT count(*) FROM ins),
+               coalesce((SELECT array_agg(t.email ORDER BY t.email) FROM t
+                          WHERE NOT EXISTS (SELECT 1 FROM noted WHERE noted.email = t.email)
+                            AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.email = t.email)), '{}')
+          INTO n, todo;
+        opened := opened + n;
+    END LOOP;
+    IF cardinality(todo) > 0 THEN
+        RAISE EXCEPTION 'could not suppress "%": its suppression kept being lifted concurrently', todo[1]
+              USING ERRCODE = 'serialization_failure', HINT = 'Retry the call.';
+    END IF;
+    RETURN opened;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.suppress(text[], text) IS
+    'operator: stop mailing addresses (all or nothing); an open period keeps its cause and gets the reason appended; returns how many periods were opened';
+
+-- One address: suppress(ARRAY[email], why); returns the open period's id.
 CREATE OR REPLACE FUNCTION @extschema@.suppress(email text, why text)
     RETURNS bigint
     LANGUAGE plpgsql VOLATILE
@@ -73,17 +155,10 @@ BEGIN
               USING ERRCODE = 'invalid_parameter_value',
                     HINT = 'Pass one address, e.g. jane@example.com or "Jane <jane@example.com>".';
     END IF;
-    -- an open period is taken as it is; if one is lifted between the insert and the look-up (an unsuppress()
-    -- committing meanwhile), try again: the next insert then opens a new one
+    -- the period may be lifted between the two statements (an unsuppress() committing meanwhile): again
     FOR attempt IN 1..3 LOOP
-        INSERT INTO @extschema@.suppressions AS s (email, domain, cause, opened_by, note)
-        VALUES (addr, split_part(addr, '@', 2), 'operator', current_user, why)
-        ON CONFLICT (email) WHERE closed_at IS NULL DO NOTHING
-        RETURNING s.suppression_id INTO id;
-        IF id IS NULL THEN
-            SELECT s.suppression_id INTO id FROM @extschema@.suppressions s
-             WHERE s.email = addr AND s.closed_at IS NULL;
-        END IF;
+        PERFORM @extschema@.suppress(ARRAY[addr], why);
+        SELECT s.suppression_id INTO id FROM @extschema@.suppressions s WHERE s.email = addr AND s.closed_at IS NULL;
         EXIT WHEN id IS NOT NULL;
     END LOOP;
     IF id IS NULL THEN
@@ -94,41 +169,64 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.suppress(text, text) IS
-    'operator: stop mailing an address (no-op when already suppressed); returns the open suppression id';
+    'operator: stop mailing an address (when already suppressed, the reason is appended to the open period''s note); returns the open suppression id';
 
--- Closes the open suppression (history kept), resolves the address's open notice and, unless told not to,
--- takes the address off the providers' lists that hold it (queued in provider_removals and tried at once;
--- a failure there is reported with a NOTICE and retried by run_maintenance()).  Returns false when nothing
--- was open.
+-- Closes the open suppressions of addresses (history kept), resolves their open notices and, unless told
+-- not to, takes them off the providers' lists that hold them (queued in provider_removals and tried at
+-- once; a failure there is reported with a NOTICE and retried by run_maintenance()).  All or nothing
+-- (require_addresses, require_note); suppressions, then notices, each locked in address order.  Returns
+-- the number of suppressions lifted.
+CREATE OR REPLACE FUNCTION @extschema@.unsuppress(emails text[], why text, remove_at_providers boolean DEFAULT true)
+    RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    addrs text[];
+    n     integer;
+BEGIN
+    addrs := @extschema@.require_addresses(emails);
+    PERFORM @extschema@.require_note(why, 'the reason',
+                                     'unsuppress(''jane@example.com'', ''user confirmed the address by phone'')');
+    PERFORM 1 FROM @extschema@.suppressions s JOIN unnest(addrs) AS a(email) ON s.email = a.email
+      WHERE s.closed_at IS NULL ORDER BY s.email FOR UPDATE OF s;
+    UPDATE @extschema@.suppressions s
+       SET closed_at = now(), closed_by = current_user, close_note = why
+      FROM unnest(addrs) AS a(email)
+     WHERE s.email = a.email AND s.closed_at IS NULL;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM 1 FROM @extschema@.notices o JOIN unnest(addrs) AS a(email) ON o.email = a.email
+      WHERE o.resolved_at IS NULL ORDER BY o.email FOR UPDATE OF o;
+    UPDATE @extschema@.notices o
+       SET resolved_at = now(), resolution = 'unsuppressed', resolved_by = current_user
+      FROM unnest(addrs) AS a(email)
+     WHERE o.email = a.email AND o.resolved_at IS NULL;
+    IF remove_at_providers THEN
+        PERFORM @extschema@.retry_provider_removals(a.email)
+           FROM unnest(addrs) AS a(email)
+          WHERE @extschema@.queue_provider_removals(a.email) > 0;
+    END IF;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.unsuppress(text[], text, boolean) IS
+    'operator: lift the suppressions of addresses (all or nothing; kept as history with who and why), resolve their open notices, and remove them from the providers'' lists; returns how many were lifted';
+
+-- One address: unsuppress(ARRAY[email], why, remove_at_providers); true when one was open.
 CREATE OR REPLACE FUNCTION @extschema@.unsuppress(email text, why text, remove_at_providers boolean DEFAULT true)
     RETURNS boolean
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
-DECLARE
-    addr text := @extschema@.normalize_email(email);
-    n    integer;
 BEGIN
     IF email IS NULL THEN
         RAISE EXCEPTION 'email must not be NULL' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF addr IS NULL THEN
+    IF @extschema@.normalize_email(email) IS NULL THEN
         RAISE EXCEPTION 'invalid email address: "%"', email
               USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    PERFORM @extschema@.require_note(why, 'the reason',
-                                     'unsuppress(''jane@example.com'', ''user confirmed the address by phone'')');
-    UPDATE @extschema@.suppressions s
-       SET closed_at = now(), closed_by = current_user, close_note = why
-     WHERE s.email = addr AND s.closed_at IS NULL;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    UPDATE @extschema@.notices o
-       SET resolved_at = now(), resolution = 'unsuppressed', resolved_by = current_user
-     WHERE o.email = addr AND o.resolved_at IS NULL;
-    IF remove_at_providers AND @extschema@.queue_provider_removals(addr) > 0 THEN
-        PERFORM @extschema@.retry_provider_removals(addr);
-    END IF;
-    RETURN n > 0;
+    RETURN @extschema@.unsuppress(ARRAY[email], why, remove_at_providers) > 0;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.unsuppress(text, text, boolean) IS

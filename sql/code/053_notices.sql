@@ -111,9 +111,52 @@ COMMENT ON FUNCTION @extschema@.notice_for(text, integer, interval, interval) IS
 COMMENT ON VIEW @extschema@.pending_notices IS
     'one row per address that needs an address-change notice (hard bounce, or escalated soft bounces), outside its cooldown';
 
--- Records that the user behind an address was notified (my-page banner, SMS, another address ...).
--- Opens the address's notice or updates the open one; the cooldown (settings.notice_cooldown) keeps the
--- address off pending_notices until it passes or a new bounce arrives.  Returns the notice id.
+-- Records that the users behind addresses were notified (my-page banner, SMS, another address ...).
+-- Opens each address's notice or updates the open one; the cooldown (settings.notice_cooldown) keeps the
+-- address off pending_notices until it passes or a new bounce arrives.  All or nothing: every address must
+-- have a bounce recorded (P0002 otherwise), require_addresses, require_note.  One statement in address
+-- order: two concurrent calls for an address without an open notice both land on one notice.  Returns the
+-- number of notices opened or updated.
+CREATE OR REPLACE FUNCTION @extschema@.mark_notified(emails text[], channel text)
+    RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    addrs    text[];
+    cooldown interval := (SELECT s.notice_cooldown FROM @extschema@.settings s);
+    missing  text;
+    n        integer;
+BEGIN
+    addrs := @extschema@.require_addresses(emails);
+    PERFORM @extschema@.require_note(channel, 'the channel', '''mypage_banner'', ''sms'' or ''alternate_email''');
+    SELECT a.email INTO missing FROM unnest(addrs) AS a(email)
+     WHERE NOT EXISTS (SELECT 1 FROM @extschema@.addresses x WHERE x.email = a.email) ORDER BY 1 LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'no bounce is recorded for "%"', missing
+              USING ERRCODE = 'no_data_found',
+                    HINT = 'Only addresses listed by pending_notices need a notice; nothing was recorded.';
+    END IF;
+    INSERT INTO @extschema@.notices AS o (email, kind, reason, last_notified_at, notifications, channels,
+                                          cooldown_until, evidence_at)
+    SELECT a.email, @extschema@.notice_kind_for(sup.cause, x.last_class), coalesce(sup.reason, x.last_reason), now(),
+           1, ARRAY[channel], now() + cooldown, x.last_bounce_at
+      FROM unnest(addrs) AS a(email)
+      JOIN @extschema@.addresses x ON x.email = a.email
+      LEFT JOIN @extschema@.suppressions sup ON sup.email = a.email AND sup.closed_at IS NULL
+     ORDER BY a.email
+    ON CONFLICT (email) WHERE resolved_at IS NULL DO UPDATE
+       SET last_notified_at = now(), notifications = o.notifications + 1,
+           channels = CASE WHEN channel = ANY (o.channels) THEN o.channels ELSE o.channels || channel END,
+           cooldown_until = now() + cooldown, evidence_at = excluded.evidence_at, notified_by = current_user;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.mark_notified(text[], text) IS
+    'record that the users of addresses were asked for new ones (channel: mypage_banner, sms, ...), all or nothing; starts their cooldown; returns how many notices';
+
+-- One address: mark_notified(ARRAY[email], channel); returns the notice id.
 CREATE OR REPLACE FUNCTION @extschema@.mark_notified(email text, channel text)
     RETURNS bigint
     LANGUAGE plpgsql VOLATILE
@@ -121,11 +164,8 @@ CREATE OR REPLACE FUNCTION @extschema@.mark_notified(email text, channel text)
     AS $$
 #variable_conflict use_column
 DECLARE
-    addr     text := @extschema@.normalize_email(email);
-    cooldown interval := (SELECT s.notice_cooldown FROM @extschema@.settings s);
-    a        @extschema@.addresses;
-    sup      @extschema@.suppressions;
-    id       bigint;
+    addr text := @extschema@.normalize_email(email);
+    id   bigint;
 BEGIN
     IF email IS NULL THEN
         RAISE EXCEPTION 'email must not be NULL' USING ERRCODE = 'null_value_not_allowed';
@@ -133,25 +173,8 @@ BEGIN
     IF addr IS NULL THEN
         RAISE EXCEPTION 'invalid email address: "%"', email USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    PERFORM @extschema@.require_note(channel, 'the channel', '''mypage_banner'', ''sms'' or ''alternate_email''');
-    SELECT * INTO a FROM @extschema@.addresses x WHERE x.email = addr;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'no bounce is recorded for "%"', addr
-              USING ERRCODE = 'no_data_found',
-                    HINT = 'Only addresses listed by pending_notices need a notice.';
-    END IF;
-    SELECT * INTO sup FROM @extschema@.suppressions x WHERE x.email = addr AND x.closed_at IS NULL;
-
-    -- one statement: two concurrent calls for an address without an open notice both land on one notice
-    INSERT INTO @extschema@.notices AS o (email, kind, reason, last_notified_at, notifications, channels,
-                                          cooldown_until, evidence_at)
-    VALUES (addr, @extschema@.notice_kind_for(sup.cause, a.last_class), coalesce(sup.reason, a.last_reason), now(),
-            1, ARRAY[channel], now() + cooldown, a.last_bounce_at)
-    ON CONFLICT (email) WHERE resolved_at IS NULL DO UPDATE
-       SET last_notified_at = now(), notifications = o.notifications + 1,
-           channels = CASE WHEN channel = ANY (o.channels) THEN o.channels ELSE o.channels || channel END,
-           cooldown_until = now() + cooldown, evidence_at = a.last_bounce_at, notified_by = current_user
-    RETURNING o.notice_id INTO id;
+    PERFORM @extschema@.mark_notified(ARRAY[addr], channel);
+    SELECT o.notice_id INTO id FROM @extschema@.notices o WHERE o.email = addr AND o.resolved_at IS NULL;
     RETURN id;
 END
 $$;

@@ -2,7 +2,8 @@
 
 -- Records sends the provider does not report (bulk form: record_sends).  Invalid addresses are counted
 -- nowhere and reported by the return value (the number of sends counted).  Appends counter rows (never
--- updates one), so the application's many concurrent transactions never wait for each other here.
+-- updates one), so the application's many concurrent transactions never wait for each other here; the
+-- addresses' last send (engagement, issue 11) is appended the same way.
 CREATE OR REPLACE FUNCTION @extschema@.record_sends(emails text[], sent_at timestamptz DEFAULT pg_catalog.now())
     RETURNS bigint
     LANGUAGE plpgsql VOLATILE
@@ -31,6 +32,11 @@ BEGIN
     ), t AS (
         INSERT INTO @extschema@.hourly_totals (hour, source, sent)
         SELECT date_trunc('hour', sent_at, 'UTC'), 'recorded', sum(x.sends) FROM x HAVING count(*) > 0
+    ), g AS (
+        INSERT INTO @extschema@.engagement_recent (email, last_sent_at)
+        SELECT DISTINCT a.addr, sent_at
+          FROM (SELECT @extschema@.normalize_email(e) AS addr FROM unnest(emails) AS e) a
+         WHERE a.addr IS NOT NULL
     )
     SELECT coalesce(sum(x.sends), 0) INTO n FROM x;
     RETURN n;
@@ -47,9 +53,12 @@ CREATE OR REPLACE FUNCTION @extschema@.record_send(email text, sent_at timestamp
 COMMENT ON FUNCTION @extschema@.record_send(text, timestamptz) IS
     'count one send made through a provider that reports none';
 
--- The rates per bucket (whole days of time zone tz, or '1 month') and optionally per domain or provider.
+-- The rates per bucket (whole days of time zone tz, or '1 month') and optionally per domain, provider or
+-- recipient-domain group (domain_groups; key NULL = the other domains).
 -- sent = the larger of (sends reported by providers + recorded sends) and (deliveries + bounces), per
--- bucket and key, so providers that report no sends still get a denominator.  Counters are kept per UTC
+-- bucket and key, so providers that report no sends still get a denominator.  The verdict applies the
+-- thresholds of the key's domain group (a domain's, or the group's) where it has rows of its own, else the
+-- account's (rate_levels()).  Counters are kept per UTC
 -- hour, so the days of any time zone whose offset is a whole number of hours (JST, CET, EST ...) are
 -- exact; in zones offset by 30 or 45 minutes a day starts at the UTC hour before local midnight.
 CREATE OR REPLACE FUNCTION @extschema@.bounce_rates(bucket interval, "from" timestamptz, "to" timestamptz,
@@ -88,10 +97,10 @@ BEGIN
         END IF;
         days := (extract(epoch FROM bucket) / 86400)::integer;
     END IF;
-    IF "by" IS NOT NULL AND "by" NOT IN ('domain', 'provider') THEN
+    IF "by" IS NOT NULL AND "by" NOT IN ('domain', 'provider', 'domain_group') THEN
         RAISE EXCEPTION 'unknown grouping "%"', "by"
               USING ERRCODE = 'invalid_parameter_value',
-                    HINT = 'by must be NULL, ''domain'' or ''provider''.';
+                    HINT = 'by must be NULL, ''domain'', ''provider'' or ''domain_group''.';
     END IF;
     -- whole local days: from the day of "from" to the day of "to" (included unless "to" is midnight)
     d0 := ("from" AT TIME ZONE tz)::date;
@@ -105,11 +114,13 @@ BEGIN
         SELECT t.hour, CASE WHEN "by" = 'provider' THEN t.source END AS key,
                t.sent, t.delivered, t.hard, t.soft, t.complaints
           FROM @extschema@.hourly_totals t
-         WHERE "by" IS DISTINCT FROM 'domain' AND t.hour >= h0 AND t.hour < h1
+         WHERE ("by" IS NULL OR "by" = 'provider') AND t.hour >= h0 AND t.hour < h1
         UNION ALL
-        SELECT c.hour, c.domain, c.sent, c.delivered, c.hard, c.soft, c.complaints
+        SELECT c.hour, CASE WHEN "by" = 'domain' THEN c.domain ELSE g.domain_group END,
+               c.sent, c.delivered, c.hard, c.soft, c.complaints
           FROM @extschema@.hourly_counts c
-         WHERE "by" = 'domain' AND c.hour >= h0 AND c.hour < h1
+          LEFT JOIN @extschema@.domain_groups g ON "by" = 'domain_group' AND g.domain = c.domain
+         WHERE "by" IN ('domain', 'domain_group') AND c.hour >= h0 AND c.hour < h1
     ), bucketed AS (
         SELECT CASE WHEN monthly THEN date_trunc('month', (r.hour AT TIME ZONE tz)::date)::date
                     ELSE d0 + (((r.hour AT TIME ZONE tz)::date - d0) / days) * days END AS b,
@@ -122,14 +133,19 @@ BEGIN
            round(b.hard::numeric / nullif(x.base, 0), 6),
            round(b.complaints::numeric / nullif(x.base, 0), 6),
            @extschema@.rate_verdict(x.base, b.hard::numeric / nullif(x.base, 0),
-                                    b.complaints::numeric / nullif(x.base, 0))
+                                    b.complaints::numeric / nullif(x.base, 0), l.hard_review, l.hard_pause,
+                                    l.hard_min, l.complaint_review, l.complaint_pause, l.complaint_min)
       FROM bucketed b
      CROSS JOIN LATERAL (SELECT greatest(b.sent, b.delivered + b.hard + b.soft) AS base) x
+      LEFT JOIN @extschema@.domain_groups dg ON "by" = 'domain' AND dg.domain = b.key
+      JOIN @extschema@.rate_levels() l
+        ON l.domain_group = CASE "by" WHEN 'domain' THEN coalesce(dg.domain_group, '')
+                                      WHEN 'domain_group' THEN coalesce(b.key, '') ELSE '' END
      ORDER BY b.b, b.key;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.bounce_rates(interval, timestamptz, timestamptz, text, text) IS
-    'hard-bounce and complaint rates per bucket (whole days of time zone tz, or 1 month) and optionally per domain or provider, with the verdict against rate_thresholds; read from hourly counters, never from raw events';
+    'hard-bounce and complaint rates per bucket (whole days of time zone tz, or 1 month) and optionally per domain, provider or domain_group, with the verdict against rate_thresholds (the key''s domain group''s where it has its own); read from hourly counters, never from raw events';
 
 CREATE OR REPLACE FUNCTION @extschema@.bounce_rate("from" timestamptz, "to" timestamptz,
                                         OUT sent bigint, OUT hard bigint, OUT complaints bigint,

@@ -143,7 +143,7 @@ $$;
 CREATE OR REPLACE FUNCTION @extschema@.run_maintenance(
     OUT escalated integer, OUT escalations_lifted integer, OUT partitions_created integer,
     OUT partitions_dropped integer, OUT alerts integer, OUT removals_done integer, OUT duration interval,
-    OUT counters_folded bigint, OUT failures text[])
+    OUT counters_folded bigint, OUT failures text[], OUT winback_removed bigint)
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
@@ -157,8 +157,8 @@ DECLARE
     msg     text;
 BEGIN
     SELECT * INTO STRICT cfg FROM @extschema@.settings;
-    SELECT * INTO STRICT hard_t FROM @extschema@.rate_thresholds WHERE metric = 'hard_bounce';
-    SELECT * INTO STRICT comp_t FROM @extschema@.rate_thresholds WHERE metric = 'complaint';
+    SELECT * INTO STRICT hard_t FROM @extschema@.rate_thresholds WHERE metric = 'hard_bounce' AND domain_group = '';
+    SELECT * INTO STRICT comp_t FROM @extschema@.rate_thresholds WHERE metric = 'complaint' AND domain_group = '';
     alerts := 0;
     failures := '{}';
 
@@ -178,6 +178,15 @@ BEGIN
     WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
         failures := failures || ('counters: ' || msg);
+    END;
+
+    -- 2b. the engagement rows the write path appended (issue 11)
+    BEGIN
+        PERFORM @extschema@.compact_engagement();
+    EXCEPTION WHEN query_canceled THEN RAISE;
+    WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        failures := failures || ('engagement: ' || msg);
     END;
 
     -- 3. soft-bounce escalation
@@ -289,6 +298,39 @@ BEGIN
         failures := failures || ('provider listings: ' || msg);
     END;
 
+    -- 6d. the mailbox providers' rules per recipient-domain group (issue 11): a group's rates over the alert
+    -- window at review or pause level, once it had the threshold row's minimum volume
+    BEGIN
+        FOR r IN
+            SELECT x.key AS grp, sum(x.sent)::bigint AS sent, sum(x.hard)::bigint AS hard,
+                   sum(x.complaints)::bigint AS complaints
+              FROM @extschema@.bounce_rates(((extract(epoch FROM cfg.alert_window) / 86400)::integer + 1) * interval '1 day',
+                                            now() - cfg.alert_window, now(), 'domain_group') x
+             WHERE x.key IS NOT NULL
+             GROUP BY x.key
+        LOOP
+            alerts := alerts + @extschema@.raise_group_alerts(r.grp, r.sent, r.hard, r.complaints,
+                                                              now() - cfg.alert_window, now(), cfg.alert_min_sent);
+        END LOOP;
+    EXCEPTION WHEN query_canceled THEN RAISE;
+    WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        failures := failures || ('domain group alerts: ' || msg);
+    END;
+
+    -- 6e. win-back campaigns (issue 11): record what is known of open campaigns' members, then close those
+    -- past their deadline, suppressing (cause inactive) members whose mail was delivered and who did not respond
+    BEGIN
+        PERFORM @extschema@.winback_observe(c.campaign_id)
+           FROM @extschema@.winback_campaigns c WHERE c.closed_at IS NULL AND c.deadline > now()
+          ORDER BY c.campaign_id;
+        winback_removed := @extschema@.winback_close_expired();
+    EXCEPTION WHEN query_canceled THEN RAISE;
+    WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+        failures := failures || ('win-back campaigns: ' || msg);
+    END;
+
     -- 7. retention of raw events, last: dropping a partition locks events until the transaction ends
     BEGIN
         SELECT count(*) INTO partitions_dropped
@@ -308,4 +350,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.run_maintenance() IS
-    'for pg_cron: retry provider removals, fold counters, apply escalation rules, create partitions ahead, record threshold crossings in alerts (WARNING + NOTIFY on settings.notify_channel), drop raw events past settings.event_retention; a failed step is reported in failures and the others still run';
+    'for pg_cron: retry provider removals, fold counters, apply escalation rules, create partitions ahead, record threshold crossings in alerts (WARNING + NOTIFY on settings.notify_channel; per recipient-domain group too), observe and close win-back campaigns, drop raw events past settings.event_retention; a failed step is reported in failures and the others still run';

@@ -80,6 +80,19 @@ GRANT EXECUTE ON FUNCTION
     @extschema@.rate_verdict(bigint, numeric, numeric),
     @extschema@.notice_kind_for(@extschema@.suppression_cause, @extschema@.bounce_class)
     TO bounce_mgmt_reader;
+-- list hygiene (issue 11): engagement, unsubscribes, win-back campaigns, domain groups and their verdicts
+GRANT SELECT ON @extschema@.engagement, @extschema@.engagement_recent, @extschema@.engagement_current,
+    @extschema@.unsubscribes, @extschema@.winback_campaigns,
+    @extschema@.winback_members, @extschema@.domain_groups
+    TO bounce_mgmt_reader;
+GRANT EXECUTE ON FUNCTION
+    @extschema@.can_send(text, text), @extschema@.stale_recipients(interval, interval),
+    @extschema@.winback_evidence(bigint), @extschema@.winback_report(text),
+    @extschema@.rate_levels(), @extschema@.rate_verdict(bigint, numeric, numeric, text),
+    @extschema@.rate_verdict(bigint, numeric, numeric, numeric, numeric, bigint, numeric, numeric, bigint),
+    @extschema@.require_addresses(text[]), @extschema@.require_event_time(timestamptz, text),
+    @extschema@.check_list(text[]), @extschema@.check_list_summary(text[]), @extschema@.suppression_export()
+    TO bounce_mgmt_reader;
 
 -- writer
 GRANT SELECT ON @extschema@.events, @extschema@.ingest_batches, @extschema@.ingest_errors TO bounce_mgmt_writer;
@@ -92,6 +105,21 @@ GRANT EXECUTE ON FUNCTION
     @extschema@.ingest_email(text), @extschema@.ingest_email(bytea, text),
     @extschema@.record_send(text, timestamptz), @extschema@.record_sends(text[], timestamptz),
     @extschema@.mark_notified(text, text)
+    TO bounce_mgmt_writer;
+-- list hygiene (issue 11): the application's own signals, unsubscribes and win-back campaigns; the
+-- engagement and unsubscribe columns the write path keeps from provider events stay the owner's
+GRANT INSERT (email, domain, last_activity_at, last_activity_kind), UPDATE (last_activity_at, last_activity_kind)
+    ON @extschema@.engagement TO bounce_mgmt_writer;
+GRANT INSERT (email, last_sent_at) ON @extschema@.engagement_recent TO bounce_mgmt_writer;
+GRANT INSERT (email, list, via, unsubscribed_at), UPDATE (via, provider, detail, unsubscribed_at, resubscribed_at, recorded_at)
+    ON @extschema@.unsubscribes TO bounce_mgmt_writer;
+GRANT INSERT (name, respond_within, deadline) ON @extschema@.winback_campaigns TO bounce_mgmt_writer;
+GRANT INSERT (email, campaign_id), UPDATE (responded_at, response) ON @extschema@.winback_members TO bounce_mgmt_writer;
+GRANT EXECUTE ON FUNCTION
+    @extschema@.record_activities(text[], timestamptz[], text), @extschema@.record_activity(text, timestamptz, text),
+    @extschema@.record_unsubscribe(text, text, boolean, timestamptz), @extschema@.record_resubscribe(text, text, timestamptz),
+    @extschema@.winback_start(text, text[], interval), @extschema@.winback_confirm(text),
+    @extschema@.mark_notified(text[], text)
     TO bounce_mgmt_writer;
 
 -- admin
@@ -112,6 +140,26 @@ GRANT EXECUTE ON FUNCTION
     @extschema@.create_partition(timestamptz), @extschema@.create_partitions(integer)
     TO bounce_mgmt_admin;
 GRANT UPDATE ON @extschema@.ingest_errors TO bounce_mgmt_admin;
+-- list hygiene (issue 11): bulk operator calls, CSV import of providers' suppression exports, domain groups,
+-- win-back campaigns closed by maintenance
+GRANT EXECUTE ON FUNCTION
+    @extschema@.suppress(text[], text), @extschema@.unsuppress(text[], text, boolean),
+    @extschema@.winback_observe(bigint), @extschema@.winback_close_expired(), @extschema@.compact_engagement(),
+    @extschema@.raise_group_alerts(text, bigint, bigint, bigint, timestamptz, timestamptz, integer),
+    @extschema@.read_csv(text), @extschema@.provider_time(text), @extschema@.csv_column(text[], text[]),
+    @extschema@.suppression_csv_rows(text, text, text),
+    @extschema@.import_suppressions(text, text, text)
+    TO bounce_mgmt_admin;
+GRANT UPDATE (sent_at, delivered_at, bounced_at, removed_at) ON @extschema@.winback_members TO bounce_mgmt_admin;
+GRANT DELETE ON @extschema@.engagement_recent TO bounce_mgmt_admin;
+GRANT INSERT (first_seen_at, last_sent_at, last_delivered_at, last_open_at, last_machine_open_at, last_click_at, last_bounce_at),
+      UPDATE (first_seen_at, last_sent_at, last_delivered_at, last_open_at, last_machine_open_at, last_click_at, last_bounce_at)
+    ON @extschema@.engagement TO bounce_mgmt_admin;
+GRANT UPDATE (closed_at, closed_by) ON @extschema@.winback_campaigns TO bounce_mgmt_admin;
+GRANT INSERT (domain, domain_group), UPDATE (domain_group), DELETE ON @extschema@.domain_groups TO bounce_mgmt_admin;
+GRANT INSERT (email, provider, listed_at, reason, diagnostic), UPDATE (listed_at, reason, diagnostic, last_seen_at)
+    ON @extschema@.provider_listings TO bounce_mgmt_admin;
+GRANT INSERT (via, provider, detail) ON @extschema@.unsubscribes TO bounce_mgmt_admin;
 -- provider accounts: the keys are the admin's alone; others see provider_accounts_public
 GRANT SELECT ON @extschema@.provider_accounts_public, @extschema@.provider_removals, @extschema@.sync_runs,
     @extschema@.provider_listed TO bounce_mgmt_reader;

@@ -21,18 +21,24 @@ COMMENT ON TABLE @extschema@.settings IS
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.settings', '');
 
 CREATE TYPE @extschema@.rate_metric AS ENUM ('hard_bounce', 'complaint');
-CREATE TYPE @extschema@.rate_verdict AS ENUM ('no_data', 'ok', 'review', 'pause');
+-- low_volume: fewer sends than the threshold row's min_sent, too few to say review or pause
+CREATE TYPE @extschema@.rate_verdict AS ENUM ('no_data', 'low_volume', 'ok', 'review', 'pause');
 
+-- One row per metric and domain group: '' is the whole account (Amazon SES's rules), a group name applies
+-- to the recipient domains domain_groups puts in it (the mailbox providers' own rules: Gmail, Yahoo).
 CREATE TABLE @extschema@.rate_thresholds (
-    metric  @extschema@.rate_metric PRIMARY KEY,
-    review  numeric NOT NULL CHECK (review > 0 AND review <= 1),
-    pause   numeric NOT NULL CHECK (pause > 0 AND pause <= 1),
-    source  text,
-    CHECK (review <= pause)
+    metric       @extschema@.rate_metric NOT NULL,
+    review       numeric NOT NULL CHECK (review > 0 AND review <= 1),
+    pause        numeric NOT NULL CHECK (pause > 0 AND pause <= 1),
+    source       text,
+    domain_group text NOT NULL DEFAULT '' CHECK (domain_group = '' OR domain_group ~ '^[a-z][a-z0-9_]{0,62}$'),
+    min_sent     bigint NOT NULL DEFAULT 0 CHECK (min_sent >= 0 AND min_sent <= 1000000000),
+    CHECK (review <= pause),
+    PRIMARY KEY (metric, domain_group)
 );
-INSERT INTO @extschema@.rate_thresholds VALUES
+INSERT INTO @extschema@.rate_thresholds (metric, review, pause, source) VALUES
     ('hard_bounce', 0.05,  0.10,  'Amazon SES: account under review at 5 %, sending paused at 10 %'),
     ('complaint',   0.001, 0.005, 'Amazon SES: account under review at 0.1 %, sending paused at 0.5 %');
 COMMENT ON TABLE @extschema@.rate_thresholds IS
-    'rate levels (fractions, 0.05 = 5 %) at which bounce_rates() says review or pause and maintenance raises alerts';
+    'rate levels (fractions, 0.05 = 5 %) at which bounce_rates() says review or pause and maintenance raises alerts; domain_group '''' is the whole account, a group name the recipient domains of that group (domain_groups); below min_sent sends the verdict is low_volume';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rate_thresholds', '');

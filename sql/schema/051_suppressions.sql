@@ -3,9 +3,9 @@
 -- never deleted, when lifted), the per-address checks (C: src/pg/suppression.c) and the operator functions.
 
 CREATE TYPE @extschema@.suppression_cause AS ENUM
-    ('hard_bounce', 'complaint', 'repeated_soft', 'persistent_soft', 'operator');
+    ('hard_bounce', 'complaint', 'repeated_soft', 'persistent_soft', 'operator', 'inactive');
 COMMENT ON TYPE @extschema@.suppression_cause IS
-    'why an address was suppressed: hard_bounce (the address is bad), complaint (its owner reported spam), repeated_soft / persistent_soft (soft bounces escalated by escalation_rules), operator (suppress())';
+    'why an address was suppressed: hard_bounce (the address is bad), complaint (its owner reported spam), repeated_soft / persistent_soft (soft bounces escalated by escalation_rules), operator (suppress()), inactive (no response to a win-back campaign)';
 
 CREATE TABLE @extschema@.suppressions (
     suppression_id bigint GENERATED ALWAYS AS IDENTITY,

@@ -344,3 +344,26 @@ COMMENT ON COLUMN @extschema@.provider_accounts.base_url IS
 COMMENT ON COLUMN @extschema@.provider_accounts.options IS 'Mailgun: {"domain": "mg.example.com"}; SES: {"region": "eu-west-1"}';
 COMMENT ON COLUMN @extschema@.sync_runs.position IS
     'where the next page starts (SendGrid list and offset, Postmark todate and offset, Mailgun next URL, SES NextToken); NULL once done';
+
+-- ---- list hygiene (issue 11) ----
+-- The new tables (engagement, unsubscribes, win-back campaigns, domain groups and the mailbox providers'
+-- threshold rows) are sql/schema/070_hygiene.sql, which make appends after this file.  Here: what changes.
+
+-- suppressions opened when a win-back campaign gets no response; verdicts below a threshold's minimum volume
+-- (new enum values: nothing in this transaction may use them, so the code below casts them from text)
+ALTER TYPE @extschema@.suppression_cause ADD VALUE 'inactive';
+COMMENT ON TYPE @extschema@.suppression_cause IS
+    'why an address was suppressed: hard_bounce (the address is bad), complaint (its owner reported spam), repeated_soft / persistent_soft (soft bounces escalated by escalation_rules), operator (suppress()), inactive (no response to a win-back campaign)';
+ALTER TYPE @extschema@.rate_verdict ADD VALUE 'low_volume' AFTER 'no_data';
+
+-- threshold rows per recipient-domain group ('' = the whole account, as before) with a minimum volume (0:
+-- the verdicts an upgraded database gave before)
+ALTER TABLE @extschema@.rate_thresholds
+    ADD COLUMN domain_group text NOT NULL DEFAULT '' CHECK (domain_group = '' OR domain_group ~ '^[a-z][a-z0-9_]{0,62}$'),
+    ADD COLUMN min_sent bigint NOT NULL DEFAULT 0 CHECK (min_sent >= 0 AND min_sent <= 1000000000),
+    DROP CONSTRAINT rate_thresholds_pkey,
+    ADD PRIMARY KEY (metric, domain_group);
+COMMENT ON TABLE @extschema@.rate_thresholds IS
+    'rate levels (fractions, 0.05 = 5 %) at which bounce_rates() says review or pause and maintenance raises alerts; domain_group '''' is the whole account, a group name the recipient domains of that group (domain_groups); below min_sent sends the verdict is low_volume';
+
+-- (engagement and unsubscribes are filled from the retained events at the end of 070_hygiene.sql)

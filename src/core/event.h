@@ -69,6 +69,19 @@ typedef enum bm_event_type
 
 #define BM_TIME_NONE INT64_MIN		/* occurred_at missing */
 
+/*
+ * provider_subtype values the adapters set themselves, for the write path to read (ingest_store.c):
+ *   BM_SUBTYPE_MACHINE  an open (or click) the provider flags as made by a machine, not the recipient:
+ *                       Apple Mail Privacy Protection's prefetch, Gmail's image proxy, a link scanner
+ *                       (SendGrid sg_machine_open, Mailgun client-info.bot, SparkPost
+ *                       user_agent_parsed.is_prefetched, Brevo proxy_open) — never engagement;
+ *   BM_SUBTYPE_LIST     prefix of an unsubscribe that concerns one list only ("list:asm_group:10", a
+ *                       SendGrid unsubscribe group), and of the "other" event that resubscribes to it; an
+ *                       unsubscribe without it is from every marketing list.
+ */
+#define BM_SUBTYPE_MACHINE	"machine"
+#define BM_SUBTYPE_LIST		"list:"
+
 typedef struct bm_event
 {
 	bm_provider provider;

@@ -1,16 +1,17 @@
 /*
  * ingest_store.c — writes ingested events.  A flush hands its rows to SQL as the ephemeral named relation
  * bm_rows (a tuplestore, registered with SPI: no arrays, no callback into C) and runs ONE saved plan that
- * inserts the new events (ON CONFLICT DO NOTHING drops duplicates), appends the hourly counter rows,
- * upserts per-address state and provider listings, and writes the batch row.  Then, only when the flush
- * says so, two small statements: suppressions for new hard bounces and complaints, and notices a delivery
- * answers.
+ * inserts the new events (ON CONFLICT DO NOTHING drops duplicates), appends the hourly counter rows and
+ * engagement rows, upserts per-address state, unsubscribes and provider listings, and writes the batch row.
+ * Then, only when the flush says so, two small statements: suppressions for new hard bounces and
+ * complaints, and notices a delivery answers.
  *
- * Concurrency without a global lock: every table is written in one order (events, addresses, provider
- * listings, suppressions, notices — as unsuppress() does: suppressions, then notices), rows within a table
- * in key order (events by their unique key, addresses and listings by email), and counters are only ever
- * appended.  Two flushes therefore wait for each other only on the same event or address, and cannot
- * deadlock; one transaction that ingests twice can (README: concurrency).
+ * Concurrency without a global lock: every table is written in one order (events, addresses, unsubscribes,
+ * provider listings, suppressions, notices — as unsuppress() does: suppressions, then notices), rows within
+ * a table in key order (events by their unique key, addresses and listings by email, unsubscribes by email
+ * and list), and counters and engagement rows are only ever appended.  Two flushes therefore wait for
+ * each other only on the same event or address, and cannot deadlock; one transaction that ingests twice can
+ * (README: concurrency).
  */
 #include "postgres.h"
 
@@ -39,7 +40,7 @@
 static const char *const flush_tail =
 "  ON CONFLICT DO NOTHING"
 "  RETURNING e.event_id, e.provider, e.occurred_at, e.event_type, e.email, e.domain, e.bounce_class, e.reason,"
-"            e.diagnostic, e.rate_excluded OR e.list_entry AS x"
+"            e.diagnostic, e.rate_excluded OR e.list_entry AS x, e.provider_type, e.provider_subtype"
 "), s AS ("
 "  SELECT ins.*, pg_catalog.date_trunc('hour', ins.occurred_at, 'UTC') AS hour,"
 "         ins.event_type IN ('bounce', 'deferred') AND ins.bounce_class IN ('hard', 'soft') AS is_bounce,"
@@ -141,6 +142,55 @@ static const char *const flush_tail =
 "    last_delivered_at = GREATEST(a.last_delivered_at, excluded.last_delivered_at),"
 "    updated_at = pg_catalog.now()"
 "  RETURNING 1"
+"), eng AS ("
+/* engagement (README: list hygiene): the last send, delivery, open, click and bounce of every address the
+ * new events were sent to, appended (insert-only, like the counters: compact_engagement() folds them);
+ * opens and clicks the provider calls a machine's (event.h BM_SUBTYPE_MACHINE) are no engagement (a
+ * machine open is kept apart) */
+"  INSERT INTO " BM_SCHEMA ".engagement_recent (email, last_sent_at, last_delivered_at, last_open_at,"
+"         last_machine_open_at, last_click_at, last_bounce_at)"
+"  SELECT s.email,"
+"         pg_catalog.max(s.occurred_at) FILTER (WHERE s.event_type = 'sent'),"
+"         pg_catalog.max(s.occurred_at) FILTER (WHERE s.event_type = 'delivered'),"
+"         pg_catalog.max(s.occurred_at) FILTER (WHERE s.event_type = 'open' AND NOT s.machine),"
+"         pg_catalog.max(s.occurred_at) FILTER (WHERE s.event_type = 'open' AND s.machine),"
+"         pg_catalog.max(s.occurred_at) FILTER (WHERE s.event_type = 'click' AND NOT s.machine),"
+"         pg_catalog.max(s.occurred_at) FILTER (WHERE s.event_type = 'bounce')"
+"    FROM (SELECT s.*, s.provider_subtype IS NOT DISTINCT FROM '" BM_SUBTYPE_MACHINE "' AS machine FROM s) s"
+"   WHERE s.event_type IN ('sent', 'delivered', 'open', 'click')"
+"      OR (s.event_type = 'bounce' AND s.bounce_class IN ('hard', 'soft') AND NOT s.x)"
+"   GROUP BY s.email"
+"  RETURNING 1"
+"), un AS ("
+/* unsubscribes and complaints, per list ('' = every list; event.h BM_SUBTYPE_LIST names one), and the
+ * resubscribes that end them (an "other" event naming a list) */
+"  SELECT s.email, s.event_type <> 'other' AS unsub, s.occurred_at AS at, s.event_id, s.provider, s.provider_type,"
+"         CASE WHEN s.event_type = 'complaint' THEN 'complaint' ELSE 'unsubscribe' END AS via,"
+"         CASE WHEN s.provider_subtype LIKE '" BM_SUBTYPE_LIST "%'"
+"              THEN pg_catalog.substr(s.provider_subtype, pg_catalog.length('" BM_SUBTYPE_LIST "') + 1)"
+"              ELSE '' END AS list"
+"    FROM s"
+"   WHERE s.event_type IN ('unsubscribe', 'complaint')"
+"      OR (s.event_type = 'other' AND s.provider_subtype LIKE '" BM_SUBTYPE_LIST "%')"
+"), uns AS ("
+/* in (email, list) order; a key seen only resubscribing gets unsubscribed_at -infinity: never unsubscribed */
+"  INSERT INTO " BM_SCHEMA ".unsubscribes AS u (email, list, via, provider, detail, unsubscribed_at, resubscribed_at)"
+"  SELECT k.email, k.list, coalesce(n.via, 'unsubscribe')::" BM_SCHEMA ".unsubscribe_via, n.provider,"
+"         n.provider_type, coalesce(n.at, '-infinity'), k.resub_at"
+"    FROM (SELECT un.email, un.list, pg_catalog.max(un.at) FILTER (WHERE NOT un.unsub) AS resub_at"
+"            FROM un GROUP BY un.email, un.list) k"
+"    LEFT JOIN (SELECT DISTINCT ON (un.email, un.list) un.* FROM un WHERE un.unsub"
+"                ORDER BY un.email, un.list, un.at DESC, un.event_id DESC) n"
+"      ON n.email = k.email AND n.list = k.list"
+"   ORDER BY k.email, k.list"
+"  ON CONFLICT (email, list) DO UPDATE SET"
+"    via = CASE WHEN excluded.unsubscribed_at > u.unsubscribed_at THEN excluded.via ELSE u.via END,"
+"    provider = CASE WHEN excluded.unsubscribed_at > u.unsubscribed_at THEN excluded.provider ELSE u.provider END,"
+"    detail = CASE WHEN excluded.unsubscribed_at > u.unsubscribed_at THEN excluded.detail ELSE u.detail END,"
+"    unsubscribed_at = GREATEST(u.unsubscribed_at, excluded.unsubscribed_at),"
+"    resubscribed_at = GREATEST(u.resubscribed_at, excluded.resubscribed_at),"
+"    recorded_at = pg_catalog.now()"
+"  RETURNING 1"
 "), old_new AS ("
 /* list entries too old to store as events that tell something new (counted as inserted, the rest as
  * duplicates; read before lst changes anything: one snapshot for the whole statement) */
@@ -200,14 +250,15 @@ static const char *const flush_tail =
 /*
  * One row per suppression candidate (kind 1) and per answered notice (kind 2), or one row with NULLs:
  * the events inserted (and old list entries recorded), then the candidates.  The data-modifying CTEs are
- * read once, through one Append, so they run in this order — events, counters, addresses, listings, the
- * batch row, the candidates' open suppressions — before the candidates are read (lock order: README,
- * concurrency).
+ * read once, through one Append, so they run in this order — events, counters, addresses, engagement
+ * (appended), unsubscribes, listings, the batch row, the candidates' open suppressions — before the
+ * candidates are read (lock order: README, concurrency).
  */
 "SELECT n.inserted, n.written, k.kind, k.email, k.cause, k.reason, k.event_id, k.at"
 "  FROM (SELECT (SELECT pg_catalog.count(*) FROM ins) + (SELECT old_new.n FROM old_new) AS inserted,"
 "               (SELECT pg_catalog.count(*) FROM (SELECT 1 FROM cnt UNION ALL SELECT 1 FROM rc"
-"                  UNION ALL SELECT 1 FROM tot UNION ALL SELECT 1 FROM addr UNION ALL SELECT 1 FROM lst"
+"                  UNION ALL SELECT 1 FROM tot UNION ALL SELECT 1 FROM addr UNION ALL SELECT 1 FROM eng"
+"                  UNION ALL SELECT 1 FROM uns UNION ALL SELECT 1 FROM lst"
 "                  UNION ALL SELECT 1 FROM bat UNION ALL SELECT 1 FROM lk) w) AS written) n"
 "  LEFT JOIN (SELECT 1 AS kind, sc.email, sc.cause, sc.reason, sc.event_id, sc.at FROM sc"
 "             UNION ALL"

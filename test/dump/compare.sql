@@ -24,3 +24,11 @@ SELECT 'notice ' || n::text FROM bounce_mgmt.pending_notices n ORDER BY n.email;
 SELECT 'can_send ' || e.email || ' ' || bounce_mgmt.can_send(e.email)
   FROM (SELECT DISTINCT email FROM bounce_mgmt.events) e ORDER BY 1;
 SELECT 'settings ' || s::text FROM bounce_mgmt.settings s;
+-- list hygiene (issue 11)
+SELECT 'winback ' || w::text FROM bounce_mgmt.winback_report() w;
+SELECT 'stale ' || s.email || ' ' || s.not_mailed || ' ' || s.not_engaged
+  FROM bounce_mgmt.stale_recipients('1 hour', '1 hour') s ORDER BY s.email;
+SELECT 'can_send marketing ' || e.email || ' ' || bounce_mgmt.can_send(e.email, 'marketing:weekly')
+  FROM (SELECT DISTINCT email FROM bounce_mgmt.events) e ORDER BY 1;
+SELECT 'rates by group ' || r::text
+  FROM bounce_mgmt.bounce_rates('1 day', now() - interval '400 days', now(), 'domain_group') r;

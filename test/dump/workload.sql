@@ -51,3 +51,18 @@ INSERT INTO provider_keys (account, api_key) VALUES ('sg-main', 'SG.dump-test-ke
 INSERT INTO provider_removals (account, email, attempts, last_error) VALUES ('sg-main', 'x@example.jp', 2, 'timeout');
 -- counters appended after the last compaction stay uncompacted
 SELECT record_send('y@example.jp', now() - interval '2 hours');
+-- list hygiene (issue 11): engagement appended and folded, activities, unsubscribes, a win-back campaign
+-- closed and one open, the operator's domain groups and a mailbox provider's threshold edited
+SELECT record_activity('ok@example.jp', now() - interval '3 hours', 'login');
+SELECT compact_engagement() >= 0;
+SELECT record_sends(ARRAY['fresh@example.jp'], now() - interval '30 minutes');
+SELECT record_unsubscribe('ok@example.jp', 'weekly');
+SELECT winback_start('dump test closed', ARRAY['later@example.jp', 'ok@example.jp'], '1 day') > 0;
+UPDATE winback_campaigns SET started_at = started_at - interval '3 days', deadline = deadline - interval '3 days'
+ WHERE name = 'dump test closed';
+SELECT winback_removed >= 0 FROM run_maintenance();
+SELECT winback_start('dump test open', ARRAY['fresh@example.jp']) > 0;
+INSERT INTO domain_groups (domain, domain_group) VALUES ('example.jp', 'dumptest');
+UPDATE domain_groups SET domain_group = 'yahoo_jp_not' WHERE domain = 'verizon.net';
+UPDATE rate_thresholds SET min_sent = 2000 WHERE metric = 'complaint' AND domain_group = 'gmail';
+SELECT record_send('recent@example.jp', now() - interval '10 minutes');   -- appended, not folded yet

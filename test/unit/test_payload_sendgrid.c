@@ -42,10 +42,12 @@ TEST(sendgrid_docs_batch_every_event)
 	EXPECT_EVENT(&c.ev[9], .type = BM_ET_UNSUBSCRIBE, .email = "example@test.com", .at = T1513299569,
 				 .id = "zz_BjPgU_5pS-J8vlfB1sg==", .ptype = "unsubscribe", .msgid = SG_MSGID);
 	EXPECT_EVENT(&c.ev[10], .type = BM_ET_UNSUBSCRIBE, .email = "example@test.com", .at = T1513299569,
-				 .id = "ahSCB7xYcXFb-hEaawsPRw==", .ptype = "group_unsubscribe", .msgid = SG_MSGID);
+				 .id = "ahSCB7xYcXFb-hEaawsPRw==", .ptype = "group_unsubscribe", .psub = "list:asm_group:10",
+				 .msgid = SG_MSGID);
 	/* an event we have no type for is kept as other */
 	EXPECT_EVENT(&c.ev[11], .type = BM_ET_OTHER, .email = "example@test.com", .at = T1513299569,
-				 .id = "w_u0vJhLT-OFfprar5N93g==", .ptype = "group_resubscribe", .msgid = SG_MSGID);
+				 .id = "w_u0vJhLT-OFfprar5N93g==", .ptype = "group_resubscribe", .psub = "list:asm_group:10",
+				 .msgid = SG_MSGID);
 	/* raw is the element's exact text in the payload */
 	CHECK(c.ev[0].raw != NULL && c.ev[0].raw[0] == '{' && strstr(c.ev[0].raw, "\"pool\"") != NULL);
 	CHECK_INT(strlen(c.ev[11].raw), 504);	/* from its "{" to its "}" */

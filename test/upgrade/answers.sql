@@ -37,7 +37,8 @@ SELECT count(*), count(*) FILTER (WHERE replayed_at IS NULL) FROM ingest_errors;
 SELECT count(*) FROM ingest_batches;
 SELECT kind, level, scope FROM alerts ORDER BY 1, 2, 3;
 SELECT notice_cooldown, alert_min_sent FROM settings;
-SELECT metric, review, pause FROM rate_thresholds ORDER BY 1;
+-- the account's thresholds, the rows 0.1.0 has (0.2.0 adds rows per recipient-domain group: Gmail, Yahoo)
+SELECT metric, review, pause FROM rate_thresholds t WHERE coalesce(to_jsonb(t) ->> 'domain_group', '') = '' ORDER BY 1;
 SELECT pattern, reason FROM classify_rules ORDER BY rule_id;
 SELECT reason, soft_bounces, within, persisting FROM escalation_rules ORDER BY rule_id;
 SELECT name, provider, base_url FROM provider_accounts ORDER BY name;

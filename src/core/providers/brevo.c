@@ -7,7 +7,8 @@
  *   request, sent -> sent                      spam, complaint -> complaint
  *   unsubscribed -> unsubscribe                opened, unique_opened, proxy_open, unique_proxy_open -> open
  *   click -> click                             error and anything else -> other
- *   email email; provider_type event; diagnostic reason; message_id message-id;
+ *   email email; provider_type event; diagnostic reason; message_id message-id; provider_subtype "machine"
+ *   for proxy_open and unique_proxy_open (opens Brevo saw through Apple's Mail Privacy Protection proxy);
  *   occurred_at ts_epoch (MILLIseconds, UTC), else ts_event, else ts (seconds).  `date` is not used: Brevo
  *   documents it in CET/CEST without an offset.
  *   provider_event_id "brevo:" message-id ":" event ":" occurred_at in ms (= ts_epoch) ":" email,
@@ -66,6 +67,8 @@ brevo_element(bm_ctx *c, bj_ref o)
 	ev.type = bm_map_name(brevo_events, event, BM_ET_OTHER);
 	ev.flags |= bm_bounce_name_flags(event);
 	ev.provider_type = event;
+	if (bm_str_eq(event, "proxy_open") || bm_str_eq(event, "unique_proxy_open"))
+		ev.provider_subtype = bm_str_lit(BM_SUBTYPE_MACHINE);
 	ev.diagnostic = bm_json_str_nonempty(d, bj_get(d, o, "reason"));
 	ev.message_id = bm_json_str_nonempty(d, bj_get(d, o, "message-id"));
 	ev.provider_event_id = bm_joined_id(c, "brevo:", (bm_str[]) {ev.message_id, event,

@@ -13,7 +13,8 @@
  *   email              recipient
  *   occurred_at        timestamp (float seconds, kept to the microsecond)
  *   provider_type      event, "/" severity when present ("failed/permanent")
- *   provider_subtype   reason ("generic", "bounce", "greylisted", "suppress-bounce", ...)
+ *   provider_subtype   reason ("generic", "bounce", "greylisted", "suppress-bounce", ...); "machine" for
+ *                      an open or click with client-info.bot set (Mailgun's bot detection: apple, gmail, ...)
  *   diagnostic         delivery-status.message, else delivery-status.description (when empty)
  *   reply_code         delivery-status.code when 200..599 (Mailgun's internal 605 is ignored)
  *   status             delivery-status.enhanced-code, else delivery-status.bounce-code
@@ -114,6 +115,10 @@ mailgun_event(bm_ctx *c, bj_ref e, bool webhook)
 	else
 		ev.provider_type = event;
 	ev.provider_subtype = reason;
+	/* Mailgun's bot detection names the machine (apple, gmail, generic) that opened or clicked */
+	if ((ev.type == BM_ET_OPEN || ev.type == BM_ET_CLICK) &&
+		bm_json_str_nonempty(d, bm_json_path(d, e, "client-info", "bot", NULL)).ptr != NULL)
+		ev.provider_subtype = bm_str_lit(BM_SUBTYPE_MACHINE);
 	ev.diagnostic = bm_json_str_nonempty(d, bj_get(d, ds, "message"));
 	if (ev.diagnostic.ptr == NULL)
 		ev.diagnostic = bm_json_str_nonempty(d, bj_get(d, ds, "description"));

@@ -9,7 +9,9 @@
  *   anything else (group_resubscribe, ...) -> other; account_status_change (no email) -> a note
  *   provider_type      the event name; for bounce: `type` ("bounce", the default, or "blocked")
  *   provider_subtype   bounce: bounce_classification; dropped: reason ("Bounced Address",
- *                      "Unsubscribed Address", "Invalid", "Spam Reporting Address", ...)
+ *                      "Unsubscribed Address", "Invalid", "Spam Reporting Address", ...); open with
+ *                      sg_machine_open true (Apple Mail Privacy Protection): "machine";
+ *                      group_unsubscribe, group_resubscribe: "list:asm_group:" asm_group_id
  *   diagnostic         bounce: reason; other events: response (delivered, deferred)
  *   status             `status` when it is a valid enhanced code (bounce, dropped; may be missing)
  *   reply_code         never (SendGrid has no structured reply code; the text is parsed later)
@@ -77,6 +79,20 @@ sendgrid_list_entry(bm_ctx *c, bj_ref o)
 	return BM_PAYLOAD_OK;
 }
 
+/* "list:asm_group:<asm_group_id>" (in c->aux), the unsubscribe group an event concerns; absent without one. */
+static bm_str
+sendgrid_group(bm_ctx *c, bj_ref o)
+{
+	bm_str		group = bm_json_scalar_text(c->doc, bj_get(c->doc, o, "asm_group_id"));
+
+	if (group.ptr == NULL || group.len == 0)
+		return BM_STR_NULL;
+	bm_sb_reset(&c->aux);
+	bm_sb_addz(&c->aux, BM_SUBTYPE_LIST "asm_group:");
+	bm_sb_add_str(&c->aux, group);
+	return bm_sb_str(&c->aux);
+}
+
 static bm_payload_status
 sendgrid_element(bm_ctx *c, bj_ref o)
 {
@@ -142,10 +158,17 @@ sendgrid_element(bm_ctx *c, bj_ref o)
 				bm_str_eq(reason, "Unsubscribed Address") || bm_str_eq(reason, "Invalid"))
 				ev.flags |= BM_EVF_PROVIDER_SUPPRESSED;
 			break;
+		case BM_ET_OPEN:
+			if (bm_json_bool(d, bj_get(d, o, "sg_machine_open"), false))
+				ev.provider_subtype = bm_str_lit(BM_SUBTYPE_MACHINE);
+			break;
 		default:
 			ev.diagnostic = bm_json_str(d, bj_get(d, o, "response"));
 			break;
 	}
+
+	if (bm_str_eq(event, "group_unsubscribe") || bm_str_eq(event, "group_resubscribe"))
+		ev.provider_subtype = sendgrid_group(c, o);
 
 	id = bj_get(d, o, "sg_event_id");
 	ev.provider_event_id = bm_json_str_nonempty(d, id);

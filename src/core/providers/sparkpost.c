@@ -9,7 +9,9 @@
  *   open, initial_open, amp_open, amp_initial_open -> open      click, amp_click -> click
  *   anything else -> other;   {"msys": {}} (SparkPost's webhook test ping) -> note sparkpost_test_ping
  *   email rcpt_to; occurred_at timestamp (epoch seconds as a string); provider_type type;
- *   provider_subtype bounce_class (as text); diagnostic raw_reason, else reason; reply_code error_code;
+ *   provider_subtype bounce_class (as text), "machine" for an open whose user_agent_parsed.is_prefetched
+ *   is true (a mail client or privacy proxy fetched the pixel ahead of the reader);
+ *   diagnostic raw_reason, else reason; reply_code error_code;
  *   attempt num_retries; message_id message_id; provider_event_id event_id (else "sp:" + FNV-1a of
  *   type|rcpt_to|timestamp|message_id, DERIVED_ID).
  *   Flags from bounce_class, per SparkPost's "Bounce Classification Codes" table
@@ -137,6 +139,9 @@ sparkpost_element(bm_ctx *c, bj_ref o)
 	ev.type = bm_map_name(sparkpost_events, type, BM_ET_OTHER);
 	ev.provider_type = type;
 	ev.provider_subtype = bm_json_scalar_text(d, bj_get(d, e, "bounce_class"));
+	if (ev.type == BM_ET_OPEN &&
+		bm_json_bool(d, bm_json_path(d, e, "user_agent_parsed", "is_prefetched", NULL), false))
+		ev.provider_subtype = bm_str_lit(BM_SUBTYPE_MACHINE);
 	if (bm_json_int(d, bj_get(d, e, "bounce_class"), &v))
 		ev.flags |= sparkpost_class_flags(v);
 	ev.diagnostic = bm_json_str_nonempty(d, bj_get(d, e, "raw_reason"));
