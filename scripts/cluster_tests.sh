@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # cluster_tests.sh — the tests that need a running server; run inside a throwaway cluster by test.sh
 # (PGHOST/PGPORT/PGUSER set).  pg_regress and isolation via PGXS installcheck, the corpus accuracy check, the
-# concurrent-ingestion stress check, the upgrade test from every frozen release, the sync tests against the local HTTP server, and the pg_cron run.
+# concurrent-ingestion stress check, the upgrade test from every frozen release, the sync tests against the
+# local HTTP server, the pg_cron run, the demo and every SQL block of README.
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO_ROOT"
@@ -35,4 +36,5 @@ step test/accuracy/email_sql.sh
 step test/mail/run.sh
 step test/http/run.sh
 step test/cron/run.sh check
+step test/demo/run.sh
 step test/readme/run.sh

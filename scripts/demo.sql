@@ -1,5 +1,6 @@
--- demo.sql — what scripts/demo.sh shows: bounce_mgmt classifying real bounce texts as providers and mail
--- servers send them.  Run by psql in a throwaway database.
+-- demo.sql — what scripts/demo.sh shows: bounce_mgmt classifying real bounce texts, ingesting providers'
+-- payloads and bounce emails, rates, notices, and keeping the list current (a win-back campaign).  Run by psql
+-- in a throwaway database (and by test/demo/run.sh, which checks what it shows).
 \set QUIET on
 \pset border 2
 \pset linestyle unicode
@@ -165,3 +166,71 @@ SELECT email, cause, reason, opened_at::date AS since, closed_at IS NOT NULL AS 
   FROM bounce_mgmt.suppressions WHERE email ~ '^user(97|194|388)@' ORDER BY email;
 \echo 'can_send for those users now:'
 SELECT id, email, bounce_mgmt.can_send(email) FROM users WHERE id IN (1, 97, 194, 388) ORDER BY id;
+
+\echo
+\echo '== 10. Keeping the list current: silent recipients, a win-back mailing, unsubscribes ==============='
+\echo 'the application knows what the providers cannot: logins (record_activities); clicks come in as events'
+ALTER TABLE users ADD COLUMN last_login_at timestamptz;
+UPDATE users SET last_login_at = now() - (id % 90) * interval '1 day';
+SELECT bounce_mgmt.record_activities(array_agg(email ORDER BY id), array_agg(last_login_at ORDER BY id), 'login')
+       AS "logins recorded"
+  FROM users WHERE last_login_at >= now() - interval '10 days';
+-- a week of clicks from some users; Apple Mail Privacy Protection opens (flagged by SendGrid) are not engagement
+SELECT sum(i.inserted) AS "clicks and opens"
+  FROM (SELECT jsonb_agg(jsonb_build_object('email', u.email, 'timestamp', extract(epoch FROM now() - interval '3 days')::bigint + u.id,
+                                            'event', CASE WHEN u.id % 2 = 0 THEN 'click' ELSE 'open' END,
+                                            'sg_machine_open', u.id % 2 = 1, 'sg_event_id', 'eng-' || u.id))::text AS body
+          FROM users u WHERE u.id % 11 = 0) b
+ CROSS JOIN LATERAL bounce_mgmt.ingest(b.body, 'sendgrid') i;
+\echo 'who needs a check before the next mailing: no human open, click or activity for 14 days, and no login for 30'
+SELECT count(*) AS "not engaged for 14 days",
+       count(*) FILTER (WHERE u.last_login_at < now() - interval '30 days') AS "and no login for 30 days"
+  FROM bounce_mgmt.stale_recipients(NULL, '14 days') s
+  JOIN users u ON bounce_mgmt.normalize_email(u.email) = s.email;
+\echo 'a win-back mail to those (they must click, log in or confirm within 14 days after it is delivered):'
+SELECT bounce_mgmt.winback_start('demo win-back', array_agg(u.email)) AS campaign
+  FROM bounce_mgmt.stale_recipients(NULL, '14 days') s
+  JOIN users u ON bounce_mgmt.normalize_email(u.email) = s.email
+ WHERE u.last_login_at < now() - interval '30 days' \gset
+-- the mail goes out: all sent, delivered but for a few dead addresses; one in four clicks, a few log in, one confirms
+SELECT sum(i.inserted) AS "win-back events"
+  FROM (SELECT jsonb_agg(jsonb_build_object('email', m.email, 'timestamp', extract(epoch FROM now())::bigint + k,
+                                            'event', ev, 'sg_event_id', 'wb-' || ev || '-' || m.email,
+                                            'type', CASE WHEN ev = 'bounce' THEN 'bounce' END,
+                                            'status', CASE WHEN ev = 'bounce' THEN '5.1.1' END,
+                                            'reason', CASE WHEN ev = 'bounce' THEN '550 5.1.1 user unknown' END))::text AS body
+          FROM bounce_mgmt.winback_members m
+         CROSS JOIN LATERAL (VALUES (0, 'processed'),
+                                    (1, CASE WHEN hashtext(m.email) % 25 = 1 THEN 'bounce' ELSE 'delivered' END),
+                                    (2, CASE WHEN hashtext(m.email) % 4 = 0 AND hashtext(m.email) % 25 <> 1 THEN 'click' END)) v(k, ev)
+         WHERE m.campaign_id = :campaign AND v.ev IS NOT NULL) b
+ CROSS JOIN LATERAL bounce_mgmt.ingest(b.body, 'sendgrid') i;
+SELECT bounce_mgmt.record_activity(m.email, now() + interval '5 seconds', 'login') AS "logged in"
+  FROM bounce_mgmt.winback_members m WHERE m.campaign_id = :campaign ORDER BY m.email LIMIT 3;
+SELECT bounce_mgmt.winback_confirm(max(m.email)) AS "confirmed (campaigns)"
+  FROM bounce_mgmt.winback_members m WHERE m.campaign_id = :campaign;
+SELECT winback_removed FROM bounce_mgmt.run_maintenance();   -- records what it sees; the campaign is still open
+\echo 'two weeks later (the demo lets the deadline pass now): maintenance closes it and removes the silent'
+UPDATE bounce_mgmt.winback_campaigns SET deadline = now() - interval '1 second' WHERE campaign_id = :campaign;
+SELECT winback_removed FROM bounce_mgmt.run_maintenance();
+SELECT campaign, members, sent, delivered, bounced, responded, removed, closed_at IS NOT NULL AS closed
+  FROM bounce_mgmt.winback_report('demo win-back');
+SELECT cause, count(*) AS "open suppressions" FROM bounce_mgmt.suppressions WHERE closed_at IS NULL GROUP BY cause ORDER BY cause;
+\echo 'unsubscribes last beyond event retention: marketing mail honours them, a password reset does not'
+-- three users the win-back kept: the second unsubscribes from all marketing, the third from SendGrid group 10
+SELECT array_agg(email ORDER BY id) AS kept FROM (SELECT u.id, u.email FROM users u
+  WHERE bounce_mgmt.can_send(u.email) ORDER BY u.id LIMIT 3) k \gset
+SELECT sum(inserted) AS unsubscribes FROM bounce_mgmt.ingest(jsonb_build_array(
+    jsonb_build_object('email', (:'kept'::text[])[2], 'timestamp', extract(epoch FROM now())::bigint, 'event', 'unsubscribe', 'sg_event_id', 'unsub-2'),
+    jsonb_build_object('email', (:'kept'::text[])[3], 'timestamp', extract(epoch FROM now())::bigint, 'event', 'group_unsubscribe', 'asm_group_id', 10, 'sg_event_id', 'unsub-3'))::text, 'sendgrid');
+SELECT e AS email, bounce_mgmt.can_send(e, 'transactional') AS transactional,
+       bounce_mgmt.can_send(e, 'marketing') AS marketing,
+       bounce_mgmt.can_send(e, 'marketing:asm_group:10') AS "marketing (group 10)"
+  FROM unnest(:'kept'::text[]) e;
+
+\echo
+\echo '== 11. A list someone wants to import: check it before the first mailing (never buy lists) =========='
+SELECT ord, input, risk, why, suggestion, suppressed
+  FROM bounce_mgmt.check_list(ARRAY['taro@gmial.com', 'info@shop.example.jp', 'hanako@docomo.ne.jo',
+                                    'user97@yahoo.example', 'x@mailinator.com', 'not an address', 'ok@example.co.jp'])
+ ORDER BY ord;

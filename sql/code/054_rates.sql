@@ -33,8 +33,8 @@ BEGIN
         INSERT INTO @extschema@.hourly_totals (hour, source, sent)
         SELECT date_trunc('hour', sent_at, 'UTC'), 'recorded', sum(x.sends) FROM x HAVING count(*) > 0
     ), g AS (
-        INSERT INTO @extschema@.engagement_recent (email, last_sent_at)
-        SELECT DISTINCT a.addr, sent_at
+        INSERT INTO @extschema@.engagement_recent (email, first_seen_at, last_sent_at)
+        SELECT DISTINCT a.addr, least(sent_at, now()), sent_at
           FROM (SELECT @extschema@.normalize_email(e) AS addr FROM unnest(emails) AS e) a
          WHERE a.addr IS NOT NULL
     )

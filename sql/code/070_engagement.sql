@@ -114,8 +114,8 @@ BEGIN
                CASE WHEN cardinality(ats) = 1 THEN ats[1] ELSE ats[e.i] END AS at
           FROM unnest(emails) WITH ORDINALITY AS e(email, i)
     ), up AS (
-        INSERT INTO @extschema@.engagement AS g (email, domain, last_activity_at, last_activity_kind)
-        SELECT DISTINCT ON (x.addr) x.addr, split_part(x.addr, '@', 2), x.at, kind
+        INSERT INTO @extschema@.engagement AS g (email, domain, first_seen_at, last_activity_at, last_activity_kind)
+        SELECT DISTINCT ON (x.addr) x.addr, split_part(x.addr, '@', 2), least(x.at, now()), x.at, kind
           FROM x WHERE x.addr IS NOT NULL
          ORDER BY x.addr, x.at DESC
         ON CONFLICT (email) DO UPDATE

@@ -108,9 +108,9 @@ GRANT EXECUTE ON FUNCTION
     TO bounce_mgmt_writer;
 -- list hygiene (issue 11): the application's own signals, unsubscribes and win-back campaigns; the
 -- engagement and unsubscribe columns the write path keeps from provider events stay the owner's
-GRANT INSERT (email, domain, last_activity_at, last_activity_kind), UPDATE (last_activity_at, last_activity_kind)
+GRANT INSERT (email, domain, first_seen_at, last_activity_at, last_activity_kind), UPDATE (last_activity_at, last_activity_kind)
     ON @extschema@.engagement TO bounce_mgmt_writer;
-GRANT INSERT (email, last_sent_at) ON @extschema@.engagement_recent TO bounce_mgmt_writer;
+GRANT INSERT (email, first_seen_at, last_sent_at) ON @extschema@.engagement_recent TO bounce_mgmt_writer;
 GRANT INSERT (email, list, via, unsubscribed_at), UPDATE (via, provider, detail, unsubscribed_at, resubscribed_at, recorded_at)
     ON @extschema@.unsubscribes TO bounce_mgmt_writer;
 GRANT INSERT (name, respond_within, deadline) ON @extschema@.winback_campaigns TO bounce_mgmt_writer;

@@ -146,10 +146,11 @@ static const char *const flush_tail =
 /* engagement (README: list hygiene): the last send, delivery, open, click and bounce of every address the
  * new events were sent to, appended (insert-only, like the counters: compact_engagement() folds them);
  * opens and clicks the provider calls a machine's (event.h BM_SUBTYPE_MACHINE) are no engagement (a
- * machine open is kept apart) */
-"  INSERT INTO " BM_SCHEMA ".engagement_recent (email, last_sent_at, last_delivered_at, last_open_at,"
-"         last_machine_open_at, last_click_at, last_bounce_at)"
-"  SELECT s.email,"
+ * machine open is kept apart); first seen is the address's earliest event here (a sync of last year's
+ * list starts its silence last year), never later than now */
+"  INSERT INTO " BM_SCHEMA ".engagement_recent (email, first_seen_at, last_sent_at, last_delivered_at,"
+"         last_open_at, last_machine_open_at, last_click_at, last_bounce_at)"
+"  SELECT s.email, LEAST(pg_catalog.min(s.occurred_at), pg_catalog.now()),"
 "         pg_catalog.max(s.occurred_at) FILTER (WHERE s.event_type = 'sent'),"
 "         pg_catalog.max(s.occurred_at) FILTER (WHERE s.event_type = 'delivered'),"
 "         pg_catalog.max(s.occurred_at) FILTER (WHERE s.event_type = 'open' AND NOT s.machine),"
