@@ -44,7 +44,7 @@ SELECT bounce_mgmt.unsuppress(ARRAY['hy-e@roles.example'], 'ops: lifted', false)
 SELECT suppressed FROM bounce_mgmt.import_suppressions(
     'EmailAddress,Reason,LastUpdateTime' || pg_catalog.chr(10) || 'hy-f@roles.example,BOUNCE,2024-01-02T03:04:05Z', 'ses');
 INSERT INTO bounce_mgmt.domain_groups (domain, domain_group) VALUES ('roles.example', 'roles');
-UPDATE bounce_mgmt.rate_thresholds SET min_sent = 100 WHERE domain_group = '';
+UPDATE bounce_mgmt.rate_thresholds SET min_sent = 500 WHERE domain_group = '';
 -- (the campaign's deadline passes)
 RESET ROLE;
 UPDATE bounce_mgmt.winback_campaigns SET deadline = pg_catalog.now() + interval '1 second' WHERE name = 'roles';
@@ -53,7 +53,7 @@ SET ROLE regress_hy_ops;
 SELECT winback_removed, failures FROM bounce_mgmt.run_maintenance();
 SELECT email, opened_by = current_user AS by_me FROM bounce_mgmt.suppressions
  WHERE email LIKE 'hy-%' AND closed_at IS NULL ORDER BY email;
-UPDATE bounce_mgmt.rate_thresholds SET min_sent = 0 WHERE domain_group = '';
+UPDATE bounce_mgmt.rate_thresholds SET min_sent = 100 WHERE domain_group = '';
 DELETE FROM bounce_mgmt.domain_groups WHERE domain = 'roles.example';
 \set VERBOSITY terse
 UPDATE bounce_mgmt.domain_groups SET builtin = false WHERE domain = 'gmail.com';

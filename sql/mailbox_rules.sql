@@ -47,7 +47,7 @@ SELECT rate_verdict(0, NULL, NULL) AS no_data, rate_verdict(50, 0.5, 0.5, 'yahoo
        rate_verdict(20000, 0.0, 0.0005, 'gmail') AS gmail_ok, rate_verdict(20000, 0.0, 0.002, 'gmail') AS gmail_pause,
        rate_verdict(20000, 0.2, 0.0, 'no_such_group') AS other_hard;
 UPDATE rate_thresholds SET pause = 0.003 WHERE metric = 'complaint' AND domain_group = 'gmail';
-UPDATE rate_thresholds SET min_sent = 0 WHERE domain_group = '';
+UPDATE rate_thresholds SET min_sent = 100 WHERE domain_group = '';
 
 -- maintenance raises the groups' alerts next to the account's (alerts over the last week: new counts now)
 UPDATE settings SET alert_min_sent = 100;

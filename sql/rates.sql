@@ -8,6 +8,9 @@ SET timezone = 'UTC';
 \pset null '(null)'
 TRUNCATE events, addresses, hourly_counts, hourly_reason_counts, hourly_totals, provider_listings, suppressions,
          notices, alerts, ingest_batches, ingest_errors;
+-- the arithmetic below uses buckets of 20 to 100 sends: no minimum volume here (the default, 100 sends, is
+-- checked at the end and in mailbox_rules)
+UPDATE rate_thresholds SET min_sent = 0 WHERE domain_group = '';
 
 -- each day 2026-10-01..07, per domain: 100 sends and 90 deliveries through SendGrid-like events
 -- (generic format), plus: a.example day 3: 8 hard bounces (8 %: review), day 5: 12 (12 %: pause);
@@ -86,3 +89,9 @@ SELECT * FROM bounce_rates('1 day', '2026-10-01', '2026-10-08', 'recipient');
 SELECT * FROM bounce_rates(NULL, '2026-10-01', '2026-10-08');
 UPDATE rate_thresholds SET review = 0.2, pause = 0.1 WHERE metric = 'complaint';
 \set VERBOSITY default
+
+-- the default minimum volume, 100 sends: a.example's 100 sends on 10-03 still get their verdict (review),
+-- c.example's 20 on 10-04 are too few for one (low_volume, where it said ok above)
+UPDATE rate_thresholds SET min_sent = 100 WHERE domain_group = '';
+SELECT bucket_start, key, sent, hard, hard_rate, verdict FROM bounce_rates('1 day', '2026-10-03', '2026-10-05', 'domain')
+ WHERE hard > 0 OR soft > 0 ORDER BY bucket_start, key;

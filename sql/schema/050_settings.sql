@@ -36,9 +36,11 @@ CREATE TABLE @extschema@.rate_thresholds (
     CHECK (review <= pause),
     PRIMARY KEY (metric, domain_group)
 );
-INSERT INTO @extschema@.rate_thresholds (metric, review, pause, source) VALUES
-    ('hard_bounce', 0.05,  0.10,  'Amazon SES: account under review at 5 %, sending paused at 10 %'),
-    ('complaint',   0.001, 0.005, 'Amazon SES: account under review at 0.1 %, sending paused at 0.5 %');
+-- a verdict needs 100 sends in its bucket (as alerts do: settings.alert_min_sent): 1 complaint in 35 sends
+-- is no reason to pause; below it the verdict is low_volume
+INSERT INTO @extschema@.rate_thresholds (metric, review, pause, source, min_sent) VALUES
+    ('hard_bounce', 0.05,  0.10,  'Amazon SES: account under review at 5 %, sending paused at 10 %', 100),
+    ('complaint',   0.001, 0.005, 'Amazon SES: account under review at 0.1 %, sending paused at 0.5 %', 100);
 COMMENT ON TABLE @extschema@.rate_thresholds IS
     'rate levels (fractions, 0.05 = 5 %) at which bounce_rates() says review or pause and maintenance raises alerts; domain_group '''' is the whole account, a group name the recipient domains of that group (domain_groups); below min_sent sends the verdict is low_volume';
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rate_thresholds', '');

@@ -356,13 +356,15 @@ COMMENT ON TYPE @extschema@.suppression_cause IS
     'why an address was suppressed: hard_bounce (the address is bad), complaint (its owner reported spam), repeated_soft / persistent_soft (soft bounces escalated by escalation_rules), operator (suppress()), inactive (no response to a win-back campaign)';
 ALTER TYPE @extschema@.rate_verdict ADD VALUE 'low_volume' AFTER 'no_data';
 
--- threshold rows per recipient-domain group ('' = the whole account, as before) with a minimum volume (0:
--- the verdicts an upgraded database gave before)
+-- threshold rows per recipient-domain group ('' = the whole account, as before) with a minimum volume: the
+-- account's rows need 100 sends, as a fresh install's (and as alerts already did, settings.alert_min_sent):
+-- 0.1.0 said pause for 1 complaint in 35 sends
 ALTER TABLE @extschema@.rate_thresholds
     ADD COLUMN domain_group text NOT NULL DEFAULT '' CHECK (domain_group = '' OR domain_group ~ '^[a-z][a-z0-9_]{0,62}$'),
     ADD COLUMN min_sent bigint NOT NULL DEFAULT 0 CHECK (min_sent >= 0 AND min_sent <= 1000000000),
     DROP CONSTRAINT rate_thresholds_pkey,
     ADD PRIMARY KEY (metric, domain_group);
+UPDATE @extschema@.rate_thresholds SET min_sent = 100;
 COMMENT ON TABLE @extschema@.rate_thresholds IS
     'rate levels (fractions, 0.05 = 5 %) at which bounce_rates() says review or pause and maintenance raises alerts; domain_group '''' is the whole account, a group name the recipient domains of that group (domain_groups); below min_sent sends the verdict is low_volume';
 

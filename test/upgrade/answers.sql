@@ -42,6 +42,9 @@ SELECT metric, review, pause FROM rate_thresholds t WHERE coalesce(to_jsonb(t) -
 SELECT pattern, reason FROM classify_rules ORDER BY rule_id;
 SELECT reason, soft_bounces, within, persisting FROM escalation_rules ORDER BY rule_id;
 SELECT name, provider, base_url FROM provider_accounts ORDER BY name;
-SELECT * FROM bounce_rates('1 day', now() - interval '400 days', now()) WHERE sent > 0;
+-- the rates (not the verdict: 0.2.0 gives none below 100 sends, low_volume, where 0.1.0 judged 1 send;
+-- run.sh checks the account's minimum volume after the update)
+SELECT bucket_start, key, sent, delivered, hard, soft, complaints, hard_rate, complaint_rate
+  FROM bounce_rates('1 day', now() - interval '400 days', now()) WHERE sent > 0;
 SELECT email, can_send(email), is_suppressed(email) FROM (SELECT DISTINCT email FROM events) e ORDER BY 1;
 SELECT email, kind, reason, bounces FROM pending_notices ORDER BY email;

@@ -63,6 +63,10 @@ while read -r version commit; do
 	got=$(psql -At -d "$db" -c "SELECT extversion FROM pg_extension WHERE extname = 'bounce_mgmt'")
 	[ "$got" = "$current" ] || { echo "upgrade test: $version updated to $got, not $current"; status=1; }
 	psql -d "$db" -f "$here/answers.sql" > "$out/answers-$version-after.out"
+	# the seeded thresholds' minimum volume as a fresh install has it (a new column the update fills)
+	q="SELECT string_agg(metric || ' ' || domain_group || ' ' || min_sent, ', ' ORDER BY metric, domain_group) FROM bounce_mgmt.rate_thresholds"
+	[ "$(psql -At -d "$db" -c "$q")" = "$(psql -At -d "$fresh_db" -c "$q")" ] \
+		|| { echo "upgrade test: rate_thresholds.min_sent after the update: $(psql -At -d "$db" -c "$q")"; status=1; }
 	psql -d "$db" -f "$here/schema_snapshot.sql" > "$out/upgraded-$version.snapshot"
 
 	if ! diff -u "$out/answers-$version-before.out" "$out/answers-$version-after.out" > "$out/answers-$version.diff"; then
