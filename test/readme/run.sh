@@ -23,8 +23,8 @@ psql -d "$db" <<SQL
 SET client_min_messages = warning;
 CREATE EXTENSION pg_cron;
 CREATE EXTENSION bounce_mgmt;
--- what the README assumes the application has: a users table
-CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);
+-- what the README assumes the application has: a users table (with the time of the last login)
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, last_login_at timestamptz);
 INSERT INTO users VALUES (1, 'jane@example.com'), (2, 'vip@example.com');
 CREATE SCHEMA ops;
 SQL
@@ -40,6 +40,9 @@ cat > "$work/vars.sql" <<EOF2
 \\set mg_key 'readme-mailgun-key'
 \\set aws_access_key_id 'AKIAREADMEEXAMPLE'
 \\set aws_secret_access_key 'readme-aws-secret'
+\\set csv 'email,created,reason,status\\ngone@example.org,1700000000,"550 5.1.1 user unknown",5.1.1\\nfull@example.org,1700000000,"552 5.2.2 mailbox full",5.2.2\\n'
+\\set ses_csv 'EmailAddress,Reason,LastUpdateTime\\nses-gone@example.org,BOUNCE,2026-11-01T10:00:00Z\\nses-spam@example.org,COMPLAINT,2026-11-02T10:00:00Z\\n'
+\\set our_csv 'email,cause,reason,suppressed_since,evidence_at,opened_by,note\\nmoved@example.org,hard_bounce,user_unknown,2026-11-01 10:00:00+00,2026-11-01 10:00:00+00,ops,from the old database\\n'
 EOF2
 
 python3 - "$repo/README.md" "$work" <<'PY'
@@ -51,6 +54,7 @@ for i, b in enumerate(blocks):
 
 PY
 n=$(ls "$work"/block*.sql | wc -l)
+cd "$work"	# files a block writes (\copy ... TO 'suppressions.csv') go to the scratch folder
 status=0
 for f in "$work"/block*.sql; do
 	i=$(basename "$f" .sql)
