@@ -81,6 +81,28 @@ BEGIN
 END
 $$;
 
+-- One address, normalized; 22004 when NULL, 22023 when it is not an address (the single-address forms of
+-- suppress, unsuppress, mark_notified, record_unsubscribe, record_resubscribe, winback_confirm).
+CREATE OR REPLACE FUNCTION @extschema@.require_address(email text)
+    RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    addr text := @extschema@.normalize_email(email);
+BEGIN
+    IF email IS NULL THEN
+        RAISE EXCEPTION 'email must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF addr IS NULL THEN
+        RAISE EXCEPTION 'invalid email address: "%"', email
+              USING ERRCODE = 'invalid_parameter_value',
+                    HINT = 'Pass one address, e.g. jane@example.com or "Jane <jane@example.com>".';
+    END IF;
+    RETURN addr;
+END
+$$;
+
 -- Suppresses addresses (operator): opens a period for each address without one, and appends the reason
 -- (with who and when) to an open one, so a later reason is kept rather than dropped.  All or nothing
 -- (require_addresses, require_note).  The open periods are locked in address order first, as ingestion
@@ -143,18 +165,10 @@ CREATE OR REPLACE FUNCTION @extschema@.suppress(email text, why text)
     AS $$
 #variable_conflict use_column
 DECLARE
-    addr text := @extschema@.normalize_email(email);
+    addr text := @extschema@.require_address(email);
     id   bigint;
 BEGIN
-    IF email IS NULL THEN
-        RAISE EXCEPTION 'email must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
     PERFORM @extschema@.require_note(why, 'the reason', 'suppress(''jane@example.com'', ''asked by phone to stop'')');
-    IF addr IS NULL THEN
-        RAISE EXCEPTION 'invalid email address: "%"', email
-              USING ERRCODE = 'invalid_parameter_value',
-                    HINT = 'Pass one address, e.g. jane@example.com or "Jane <jane@example.com>".';
-    END IF;
     -- the period may be lifted between the two statements (an unsuppress() committing meanwhile): again
     FOR attempt IN 1..3 LOOP
         PERFORM @extschema@.suppress(ARRAY[addr], why);
@@ -219,14 +233,7 @@ CREATE OR REPLACE FUNCTION @extschema@.unsuppress(email text, why text, remove_a
     SET search_path = pg_catalog, pg_temp
     AS $$
 BEGIN
-    IF email IS NULL THEN
-        RAISE EXCEPTION 'email must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF @extschema@.normalize_email(email) IS NULL THEN
-        RAISE EXCEPTION 'invalid email address: "%"', email
-              USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    RETURN @extschema@.unsuppress(ARRAY[email], why, remove_at_providers) > 0;
+    RETURN @extschema@.unsuppress(ARRAY[@extschema@.require_address(email)], why, remove_at_providers) > 0;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.unsuppress(text, text, boolean) IS

@@ -164,15 +164,9 @@ CREATE OR REPLACE FUNCTION @extschema@.mark_notified(email text, channel text)
     AS $$
 #variable_conflict use_column
 DECLARE
-    addr text := @extschema@.normalize_email(email);
+    addr text := @extschema@.require_address(email);
     id   bigint;
 BEGIN
-    IF email IS NULL THEN
-        RAISE EXCEPTION 'email must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF addr IS NULL THEN
-        RAISE EXCEPTION 'invalid email address: "%"', email USING ERRCODE = 'invalid_parameter_value';
-    END IF;
     PERFORM @extschema@.mark_notified(ARRAY[addr], channel);
     SELECT o.notice_id INTO id FROM @extschema@.notices o WHERE o.email = addr AND o.resolved_at IS NULL;
     RETURN id;

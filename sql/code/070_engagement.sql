@@ -185,15 +185,12 @@ CREATE OR REPLACE FUNCTION @extschema@.record_unsubscribe(email text, list text 
     AS $$
 #variable_conflict use_column
 DECLARE
-    addr text := @extschema@.normalize_email(email);
+    addr text := @extschema@.require_address(email);
     l    text := coalesce(btrim(list), '');
     was  boolean;
 BEGIN
-    IF email IS NULL OR one_click IS NULL THEN
-        RAISE EXCEPTION 'email and one_click must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF addr IS NULL THEN
-        RAISE EXCEPTION 'invalid email address: "%"', email USING ERRCODE = 'invalid_parameter_value';
+    IF one_click IS NULL THEN
+        RAISE EXCEPTION 'one_click must not be NULL' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     PERFORM @extschema@.require_event_time(at, 'at');
     SELECT u.resubscribed_at IS NULL OR u.resubscribed_at < u.unsubscribed_at INTO was
@@ -220,15 +217,9 @@ CREATE OR REPLACE FUNCTION @extschema@.record_resubscribe(email text, list text 
     AS $$
 #variable_conflict use_column
 DECLARE
-    addr text := @extschema@.normalize_email(email);
+    addr text := @extschema@.require_address(email);
     n    integer;
 BEGIN
-    IF email IS NULL THEN
-        RAISE EXCEPTION 'email must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF addr IS NULL THEN
-        RAISE EXCEPTION 'invalid email address: "%"', email USING ERRCODE = 'invalid_parameter_value';
-    END IF;
     PERFORM @extschema@.require_event_time(at, 'at');
     UPDATE @extschema@.unsubscribes u SET resubscribed_at = at, recorded_at = now()
      WHERE u.email = addr AND u.list = coalesce(btrim(list), '') AND at > u.unsubscribed_at

@@ -134,16 +134,10 @@ CREATE OR REPLACE FUNCTION @extschema@.winback_confirm(email text)
     AS $$
 #variable_conflict use_column
 DECLARE
-    addr text := @extschema@.normalize_email(email);
+    addr text := @extschema@.require_address(email);
     n    integer;
     late text;
 BEGIN
-    IF email IS NULL THEN
-        RAISE EXCEPTION 'email must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF addr IS NULL THEN
-        RAISE EXCEPTION 'invalid email address: "%"', email USING ERRCODE = 'invalid_parameter_value';
-    END IF;
     PERFORM @extschema@.record_activities(ARRAY[addr], ARRAY[now()], 'winback_confirm');
     -- member rows in campaign order, as maintenance takes them
     PERFORM 1 FROM @extschema@.winback_members m JOIN @extschema@.winback_campaigns c USING (campaign_id)

@@ -90,7 +90,8 @@ GRANT EXECUTE ON FUNCTION
     @extschema@.winback_evidence(bigint), @extschema@.winback_report(text),
     @extschema@.rate_levels(), @extschema@.rate_verdict(bigint, numeric, numeric, text),
     @extschema@.rate_verdict(bigint, numeric, numeric, numeric, numeric, bigint, numeric, numeric, bigint),
-    @extschema@.require_addresses(text[]), @extschema@.require_event_time(timestamptz, text),
+    @extschema@.require_addresses(text[]), @extschema@.require_address(text),
+    @extschema@.require_event_time(timestamptz, text),
     @extschema@.check_list(text[]), @extschema@.check_list_summary(text[]), @extschema@.suppression_export()
     TO bounce_mgmt_reader;
 
