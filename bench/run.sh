@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh — run benchmarks in a throwaway cluster: bench/run.sh <name...>; without a name it lists them
-# and runs nothing (they take minutes each).  bench/<name>.sh when there is one (writepath, sync, email:
-# they start what they need), else bench/<name>.sql.
+# and runs nothing (they take minutes each).  bench/<name>.sh when there is one (writepath, sync, email,
+# hygiene: they start what they need), else bench/<name>.sql.
 # Builds and installs the extension first (as scripts/demo.sh does).  Results go to stdout and
 # bench/out/<name>.txt.  Benchmarks are measurements, not tests: they never fail on a slow machine.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
@@ -11,7 +11,9 @@ if [ ${#names[@]} -eq 0 ]; then
 	echo "usage: bench/run.sh <name...>    each runs in a throwaway cluster:"
 	for f in "$REPO_ROOT"/bench/*.sql; do
 		n=$(basename "$f" .sql)
-		case "$n" in sync|writepath_setup|sql_ingester) continue ;; esac	# parts of other benchmarks
+		case "$n" in	# parts of other benchmarks
+			sync|writepath_setup|sql_ingester|sendgrid_batches|hygiene_setup|hygiene_writepath) continue ;;
+		esac
 		printf '  %-12s %s\n' "$n" "$(sed -n '1s/^-- [^ ]* — //p' "$f")"
 	done
 	for f in "$REPO_ROOT"/bench/*.sh; do

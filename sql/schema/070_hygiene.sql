@@ -84,6 +84,9 @@ COMMENT ON TABLE @extschema@.winback_campaigns IS
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.winback_campaigns', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.winback_campaigns_campaign_id_seq', '');
 
+-- The key leads with the campaign: a new campaign's members are appended at the right-hand end of its
+-- index in address order (no page splits across older campaigns' keys, one index to maintain), every
+-- reader of a campaign uses its prefix, and an address's rows are found through the campaigns (few).
 CREATE TABLE @extschema@.winback_members (
     email         text NOT NULL,
     campaign_id   bigint NOT NULL,
@@ -93,11 +96,10 @@ CREATE TABLE @extschema@.winback_members (
     responded_at  timestamptz,
     response      text,
     removed_at    timestamptz,
-    PRIMARY KEY (email, campaign_id)
+    PRIMARY KEY (campaign_id, email)
 );
 COMMENT ON TABLE @extschema@.winback_members IS
     'the addresses of each win-back campaign and what is known of them: the campaign mail sent, delivered or bounced, the first response after delivery (click, an activity kind, confirm), removal at close';
-CREATE INDEX winback_members_campaign ON @extschema@.winback_members (campaign_id);
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.winback_members', '');
 
 -- Recipient domains that share one mailbox provider's rules (rate_thresholds.domain_group).  The rows the
