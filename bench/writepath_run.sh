@@ -34,7 +34,7 @@ tps() { # script clients -> "tps latency_ms"
 q -c "CREATE TABLE one_event (what text, clients int, tps numeric, latency_ms numeric)"
 for c in 1 2 4; do
 	for what in insert ingest; do
-		q -c "SELECT reset_tables()" > /dev/null
+		q -c "SELECT prime_tables()" > /dev/null
 		read -r t l < <(tps "$what" "$c")
 		q -c "INSERT INTO one_event VALUES ('$what', $c, $t, $l)"
 	done
