@@ -110,7 +110,7 @@ unit: test/unit/run_unit
 	cd test/unit && ./run_unit $(UNIT)
 
 # ---- fuzzing: the core once with ASan/UBSan + coverage, shared by every target ---------------------------
-FUZZ_SECONDS ?= 3
+FUZZ_SECONDS ?= 2
 FUZZ_RUNS    ?= 10000000
 FUZZ_CC      ?= clang
 FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # test.sh — every test: C unit tests of the core, a libFuzzer smoke run of every parser, then, in a
 # throwaway cluster, pg_regress + isolation tests and the accuracy check on the Sisimai corpus.
-# Usage: scripts/test.sh           (FUZZ_SECONDS=3 per fuzz target by default, 0 skips; as root it installs
+# Usage: scripts/test.sh           (FUZZ_SECONDS=2 per fuzz target by default, 0 skips; as root it installs
 #                                   missing Debian packages itself)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-FUZZ_SECONDS=${FUZZ_SECONDS:-3}
+FUZZ_SECONDS=${FUZZ_SECONDS:-2}
 ensure_deps test
 build_and_install
 

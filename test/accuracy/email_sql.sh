@@ -18,8 +18,10 @@ psql -d "$db" -c "CREATE EXTENSION bounce_mgmt" -c "UPDATE bounce_mgmt.settings 
 	-c "CREATE TABLE expected (file text, idx int, status text, replycode text, reason text, hardbounce boolean, diagnostic text)" \
 	-c "CREATE TABLE details (file text, idx int, softbounce text, status_pseudo text, decodedby text, diagnostictype text,
 	                          command text, action text, feedbacktype text, recipient text, rhost text, diagnostic_source text)"
-for f in "$fx"/eml/*.eml; do printf '%s\t%s\n' "$(basename "$f")" "$(base64 -w0 "$f")"; done \
-	| psql -d "$db" -c "\\copy mails FROM STDIN"
+# the server reads the files itself (one statement, no process per email)
+psql -d "$db" -v dir="$(cd "$fx/eml" && pwd)/" <<'SQL'
+INSERT INTO mails SELECT f, encode(pg_read_binary_file(:'dir' || f), 'base64') FROM pg_ls_dir(:'dir') f WHERE f LIKE '%.eml';
+SQL
 psql -d "$db" -c "\\copy expected FROM '$fx/expected.tsv' WITH (FORMAT csv, DELIMITER E'\\t', QUOTE E'\\x01', HEADER true)" \
 	-c "\\copy details FROM '$fx/details.tsv' WITH (FORMAT csv, DELIMITER E'\\t', QUOTE E'\\x01', HEADER true)"
 
