@@ -10,10 +10,10 @@ ensure_deps test
 build_and_install
 
 say "C unit tests"
-make -C "$REPO_ROOT" -s unit
+make -C "$REPO_ROOT" -s -j2 unit
 
 say "fuzz smoke run ($FUZZ_SECONDS s per target)"
-make -C "$REPO_ROOT" -s fuzz FUZZ_SECONDS="$FUZZ_SECONDS"
+make -C "$REPO_ROOT" -s -j2 fuzz-build && make -C "$REPO_ROOT" -s fuzz FUZZ_SECONDS="$FUZZ_SECONDS"
 
 say "SQL tests in a throwaway cluster"
 # cron.database_name must exist before pg_cron's launcher looks for it: the in-cluster script creates it.
