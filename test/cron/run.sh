@@ -58,7 +58,7 @@ check() {
 [ -s "$state/pid" ] || { echo "FAIL: test/cron/run.sh check without start" >&2; exit 1; }
 trap stop_server EXIT
 
-echo "waiting for pg_cron to run bounce_mgmt.run_maintenance() (up to 90 s)"
+echo "waiting for pg_cron to run bounce_mgmt.run_maintenance() (up to 150 s)"
 status=""
 for i in $(seq 1 150); do
 	status=$(psql -d "$db" -c "SELECT status FROM cron.job_run_details d JOIN cron.job j USING (jobid)
