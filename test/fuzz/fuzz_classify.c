@@ -50,6 +50,8 @@ static uint8_t pat_rank[MAXP];
 static uint32_t pat_mask[MAXP];
 static uint8_t pat_sym[MAXP][128];
 static int	pat_len[MAXP];
+static int16_t by_last[256][MAXP];	/* phrases by their last symbol, in phrase order */
+static int	n_by_last[256];
 static bm_pm pm_sparse,
 			pm_dense;
 static bool pm_ok;
@@ -111,6 +113,7 @@ setup(void)
 			pat_sym[i][n++] = fold((uint8_t) t[k]);
 		}
 		pat_len[i] = n;
+		by_last[pat_sym[i][n - 1]][n_by_last[pat_sym[i][n - 1]]++] = (int16_t) i;
 	}
 	if (!bm_pm_build(&pm_sparse, &st, pat_text, pat_rank, pat_mask, npat))
 		abort();
@@ -125,7 +128,7 @@ setup(void)
 	pm_ok = true;
 }
 
-/* Brute force: normalize, then try every phrase at every position. */
+/* Brute force: normalize, then try every phrase at every position where its last symbol stands. */
 static void
 brute_force(const uint8_t *p, size_t len, bm_pm_result *res)
 {
@@ -156,12 +159,12 @@ brute_force(const uint8_t *p, size_t len, bm_pm_result *res)
 	sym[n] = SYM_END;
 	end_at[n++] = last;
 	for (size_t j = 0; j < n; j++)		/* j: last symbol of a match, in order of end */
-		for (int i = 0; i < npat; i++)
+		for (int c = 0; c < n_by_last[sym[j]]; c++)
 		{
+			int			i = by_last[sym[j]][c];
 			int			k = pat_len[i];
 
-			if ((size_t) k > j + 1 || pat_sym[i][k - 1] != sym[j] ||
-				memcmp(sym + j + 1 - k, pat_sym[i], (size_t) k) != 0)
+			if ((size_t) k > j + 1 || memcmp(sym + j + 1 - k, pat_sym[i], (size_t) k) != 0)
 				continue;
 			res->mask |= pat_mask[i];
 			if (pat_rank[i] == 0)
