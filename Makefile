@@ -57,7 +57,7 @@ PG_CPPFLAGS = -Isrc/core -Isrc/pg $(DEP_CFLAGS) -DBM_EXTVERSION='"$(EXTVERSION)"
 PG_CFLAGS   = -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 SHLIB_LINK  = $(DEP_LIBS)
 
-EXTRA_CLEAN = $(DATA_built) test/unit/run_unit test/unit/*.o test/unit/*.d build results regression.diffs \
+EXTRA_CLEAN = $(DATA_built) test/unit/run_unit test/unit/*.o test/unit/*.d test/common/*.o test/common/*.d build results regression.diffs \
               regression.out output_iso tmp_check $(OBJS:.o=.d)
 
 PG_CONFIG ?= pg_config
@@ -94,17 +94,21 @@ endif
 
 # ---- pure-C core: unit tests (the PGXS objects above, linked with the tests) ------------------------------
 UNIT_CC      ?= $(CC)
-UNIT_CFLAGS   = -std=gnu99 -O2 -g -Wall -Wextra -Werror -Isrc/core -Itest/unit $(DEP_CFLAGS)
+UNIT_CFLAGS   = -std=gnu99 -O2 -g -Wall -Wextra -Werror -Isrc/core -Itest/unit -Itest/common $(DEP_CFLAGS)
 UNIT_SRCS     = $(sort $(wildcard test/unit/*.c))
-UNIT_OBJS     = $(UNIT_SRCS:.c=.o)
+TEST_COMMON   = $(wildcard test/common/*.c)
+UNIT_OBJS     = $(UNIT_SRCS:.c=.o) $(TEST_COMMON:.c=.o)
 
 test/unit/%.o: test/unit/%.c
+	$(UNIT_CC) $(UNIT_CFLAGS) -MMD -MP -MF $@.d -c $< -o $@
+
+test/common/%.o: test/common/%.c
 	$(UNIT_CC) $(UNIT_CFLAGS) -MMD -MP -MF $@.d -c $< -o $@
 
 test/unit/run_unit: $(UNIT_OBJS) $(CORE_OBJS)
 	$(UNIT_CC) $(UNIT_OBJS) $(CORE_OBJS) -o $@ $(DEP_LIBS)
 
--include $(wildcard test/unit/*.o.d)
+-include $(wildcard test/unit/*.o.d test/common/*.o.d)
 
 unit: test/unit/run_unit
 	cd test/unit && ./run_unit $(UNIT)
@@ -114,11 +118,11 @@ FUZZ_SECONDS ?= 2
 FUZZ_RUNS    ?= 10000000
 FUZZ_CC      ?= clang
 FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
-                -fno-sanitize-recover=all -Isrc/core -Itest/fuzz $(DEP_CFLAGS)
+                -fno-sanitize-recover=all -Isrc/core -Itest/fuzz -Itest/common $(DEP_CFLAGS)
 FUZZ_SRCS     = $(sort $(wildcard test/fuzz/fuzz_*.c))
 FUZZ_BINS     = $(patsubst test/fuzz/%.c,build/fuzz/bin/%,$(FUZZ_SRCS))
 FUZZ_CORE     = $(patsubst %.c,build/fuzz/%.o,$(CORE_SRCS))
-FUZZ_HELPERS  = $(patsubst %.c,build/fuzz/%.o,$(filter-out $(FUZZ_SRCS),$(wildcard test/fuzz/*.c)))
+FUZZ_HELPERS  = $(patsubst %.c,build/fuzz/%.o,$(filter-out $(FUZZ_SRCS),$(wildcard test/fuzz/*.c)) $(TEST_COMMON))
 
 build/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -128,7 +132,8 @@ build/fuzz/bin/%: build/fuzz/test/fuzz/%.o $(FUZZ_CORE) $(FUZZ_HELPERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ -o $@ $(DEP_LIBS)
 
--include $(wildcard build/fuzz/src/core/*.o.d build/fuzz/src/core/*/*.o.d build/fuzz/test/fuzz/*.o.d)
+-include $(wildcard build/fuzz/src/core/*.o.d build/fuzz/src/core/*/*.o.d build/fuzz/test/fuzz/*.o.d \
+                   build/fuzz/test/common/*.o.d)
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -148,13 +153,12 @@ fuzz-long: $(FUZZ_BINS)
 # make email-bench      builds build/email/email_bench (bench/email.sh runs it beside Sisimai)
 EMAIL_TOOLS = build/email/email_accuracy build/email/email_bench
 
-build/email/email_accuracy: test/accuracy/email_accuracy.c $(CORE_OBJS)
+build/email/%: $(CORE_OBJS) $(TEST_COMMON:.c=.o)
 	@mkdir -p $(dir $@)
-	$(UNIT_CC) $(UNIT_CFLAGS) $< $(CORE_OBJS) -o $@ $(DEP_LIBS)
+	$(UNIT_CC) $(UNIT_CFLAGS) $(filter %.c,$^) $(filter %.o,$^) -o $@ $(DEP_LIBS)
 
-build/email/email_bench: bench/email_bench.c $(CORE_OBJS)
-	@mkdir -p $(dir $@)
-	$(UNIT_CC) $(UNIT_CFLAGS) $< $(CORE_OBJS) -o $@ $(DEP_LIBS)
+build/email/email_accuracy: test/accuracy/email_accuracy.c
+build/email/email_bench: bench/email_bench.c
 
 email-accuracy: build/email/email_accuracy
 	scripts/email_accuracy.sh

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "mail/bounce_mail.h"
+#include "read_file.h"
 
 static void
 count(void *ctx, const bm_mail_recipient *r)
@@ -45,22 +46,12 @@ main(int argc, char **argv)
 	lens = calloc((size_t) n, sizeof(size_t));
 	for (int i = 0; i < n; i++)
 	{
-		FILE	   *f = fopen(argv[i + 2], "rb");
-		long		l;
-
-		if (f == NULL)
+		msgs[i] = tc_read_file(argv[i + 2], &lens[i]);
+		if (msgs[i] == NULL)
 		{
 			perror(argv[i + 2]);
 			return 2;
 		}
-		fseek(f, 0, SEEK_END);
-		l = ftell(f);
-		fseek(f, 0, SEEK_SET);
-		msgs[i] = malloc((size_t) l + 1);
-		if (fread(msgs[i], 1, (size_t) l, f) != (size_t) l)
-			return 2;
-		lens[i] = (size_t) l;
-		fclose(f);
 	}
 	/* warm-up: builds the classifier's automaton, opens the iconv descriptors */
 	for (int i = 0; i < n; i++)

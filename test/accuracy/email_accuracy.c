@@ -18,6 +18,7 @@
 
 #include "classify.h"
 #include "mail/bounce_mail.h"
+#include "read_file.h"
 
 #define MAX_ROWS	2048
 #define MAX_OURS	64
@@ -124,30 +125,6 @@ load(const char *expected, const char *details)
 	}
 	fclose(fe);
 	fclose(fd);
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	long		n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t) n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n)
-	{
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	*len = (size_t) n;
-	return buf;
 }
 
 typedef struct collect
@@ -266,7 +243,7 @@ main(int argc, char **argv)
 		if (i > 0 && strcmp(rows[i].file, rows[i - 1].file) == 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", argv[1], rows[i].file);
-		msg = read_file(path, &len);
+		msg = tc_read_file(path, &len);
 		if (msg == NULL)
 		{
 			fprintf(stderr, "cannot read %s\n", path);

@@ -14,6 +14,7 @@
 
 #include <openssl/err.h>
 
+#include "read_file.h"
 #include "webhook_sig.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,33 +29,6 @@ static char *leaf_pem;
 static size_t leaf_len;
 static int	loaded;
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf = NULL;
-	long		n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-		(buf = malloc((size_t) n + 1)) != NULL)
-	{
-		if (fread(buf, 1, (size_t) n, f) != (size_t) n)
-		{
-			free(buf);
-			buf = NULL;
-		}
-		else
-		{
-			buf[n] = '\0';
-			*len = (size_t) n;
-		}
-	}
-	fclose(f);
-	return buf;
-}
-
 static void
 load_pki(void)
 {
@@ -63,8 +37,8 @@ load_pki(void)
 	bm_sig_info info;
 
 	loaded = 1;
-	inter = read_file(SIGN_DIR "test_intermediate.pem", &ilen);
-	leaf_pem = read_file(SIGN_DIR "leaf.pem", &leaf_len);
+	inter = tc_read_file(SIGN_DIR "test_intermediate.pem", &ilen);
+	leaf_pem = tc_read_file(SIGN_DIR "leaf.pem", &leaf_len);
 	if (inter == NULL || leaf_pem == NULL ||
 		bm_sns_trust_create(SIGN_DIR "test_root_ca.pem", BM_STR_NULL, (bm_str) {inter, ilen}, 0, &trust,
 							&info) != BM_SIG_VALID)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read_file.h"
 #include "unit.h"
 
 static mh_result result;
@@ -101,28 +102,9 @@ char *
 mh_corpus(const char *name, size_t *len)
 {
 	char		path[512];
-	FILE	   *f;
-	char	   *buf;
-	long		n;
 
 	snprintf(path, sizeof(path), "../fixtures/sisimai/eml/%s", name);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t) n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n)
-	{
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = (size_t) n;
-	return buf;
+	return tc_read_file(path, len);
 }
 
 mh_result *

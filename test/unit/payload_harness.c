@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read_file.h"
 #include "timefmt.h"
 #include "unit.h"
 
@@ -127,26 +128,15 @@ char *
 load_fixture(const char *rel, size_t *len)
 {
 	char		path[512];
-	FILE	   *f;
-	long		n;
 	char	   *buf;
 
 	snprintf(path, sizeof(path), "../fixtures/providers/%s", rel);
-	f = fopen(path, "rb");
-	if (f == NULL)
+	buf = tc_read_file(path, len);
+	if (buf == NULL)
 	{
-		fprintf(stderr, "cannot open fixture %s (run the tests from test/unit)\n", path);
+		fprintf(stderr, "cannot read fixture %s (run the tests from test/unit)\n", path);
 		exit(2);
 	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t) n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n)
-		abort();
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t) n;
 	return buf;
 }
 

@@ -127,33 +127,49 @@ keep_rcpt(bm_arena *a, bm_dsn *out, const bm_dsn_rcpt *r, int max_rcpts, int *ca
 	return true;
 }
 
+/*
+ * Reads the next group of fields at or after *pos into g (g->fields set by the caller) and moves *pos past
+ * it; false at the end of text.  Blank lines and lines that are not fields (some MTAs write prose between
+ * the groups) are skipped.
+ */
+static bool
+next_group(const char *text, size_t len, size_t *pos, bm_hblock *g)
+{
+	size_t		p = *pos;
+
+	for (;;)
+	{
+		while (p < len && (text[p] == '\n' || text[p] == '\r' || text[p] == ' ' || text[p] == '\t'))
+			p++;
+		if (p >= len)
+		{
+			*pos = p;
+			return false;
+		}
+		bm_hdr_parse(NULL, text, len, p, DSN_GROUP_FIELDS, len, g);
+		if (g->n > 0)
+			break;
+		while (p < len && text[p] != '\n' && text[p] != '\r')
+			p++;
+	}
+	*pos = g->body > p ? g->body : p + 1;
+	return true;
+}
+
 bool
 bm_dsn_parse(bm_arena *a, const char *text, size_t len, int max_rcpts, bm_dsn *out)
 {
 	size_t		pos = 0;
 	bm_hfield	fields[DSN_GROUP_FIELDS];
+	bm_hblock	g;
 	int			cap = out->n;	/* an existing array is full: the next append reallocates */
 	bool		oom = false;
 
-	while (pos < len)
+	g.fields = fields;
+	while (next_group(text, len, &pos, &g))
 	{
-		bm_hblock	g;
 		bm_dsn_rcpt r;
 
-		/* blank lines and lines that are not fields (some MTAs write prose here) are skipped */
-		while (pos < len && (text[pos] == '\n' || text[pos] == '\r' || text[pos] == ' ' || text[pos] == '\t'))
-			pos++;
-		if (pos >= len)
-			break;
-		g.fields = fields;
-		bm_hdr_parse(NULL, text, len, pos, DSN_GROUP_FIELDS, len, &g);
-		if (g.n == 0)
-		{
-			while (pos < len && text[pos] != '\n' && text[pos] != '\r')
-				pos++;
-			continue;
-		}
-		pos = g.body > pos ? g.body : pos + 1;
 		memset(&r, 0, sizeof(r));
 		for (int i = 0; i < g.n; i++)
 		{
@@ -192,26 +208,13 @@ bm_arf_parse(bm_arena *a, const char *text, size_t len, bm_arf *out)
 {
 	size_t		pos = 0;
 	bm_hfield	fields[DSN_GROUP_FIELDS];
+	bm_hblock	g;
 	bool		oom = false;
 
 	memset(out, 0, sizeof(*out));
-	while (pos < len)
+	g.fields = fields;
+	while (next_group(text, len, &pos, &g))
 	{
-		bm_hblock	g;
-
-		while (pos < len && (text[pos] == '\n' || text[pos] == '\r' || text[pos] == ' ' || text[pos] == '\t'))
-			pos++;
-		if (pos >= len)
-			break;
-		g.fields = fields;
-		bm_hdr_parse(NULL, text, len, pos, DSN_GROUP_FIELDS, len, &g);
-		if (g.n == 0)
-		{
-			while (pos < len && text[pos] != '\n' && text[pos] != '\r')
-				pos++;
-			continue;
-		}
-		pos = g.body > pos ? g.body : pos + 1;
 		for (int i = 0; i < g.n; i++)
 		{
 			bm_str		name = g.fields[i].name;

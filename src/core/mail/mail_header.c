@@ -28,19 +28,6 @@ is_space(char c)
 }
 
 bool
-bm_str_ieq(bm_str s, const char *lit)
-{
-	size_t		n = strlen(lit);
-
-	if (s.ptr == NULL || s.len != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (lower(s.ptr[i]) != lit[i])
-			return false;
-	return true;
-}
-
-bool
 bm_str_iprefix(bm_str s, const char *lit)
 {
 	size_t		n = strlen(lit);
@@ -51,6 +38,12 @@ bm_str_iprefix(bm_str s, const char *lit)
 		if (lower(s.ptr[i]) != lit[i])
 			return false;
 	return true;
+}
+
+bool
+bm_str_ieq(bm_str s, const char *lit)
+{
+	return s.len == strlen(lit) && bm_str_iprefix(s, lit);
 }
 
 bool

@@ -109,15 +109,29 @@ bm_sig_outside_window(int64_t t, int64_t now, int64_t max_skew)
 	return (uint64_t) t - (uint64_t) now > (uint64_t) max_skew;
 }
 
-bool
-bm_sig_json_tail_ok(bm_str text, size_t pos)
+bm_sig_result
+bm_sig_parse_body(bj_doc *d, bm_str body, bj_ref *root, bm_sig_info *info)
 {
-	for (; pos < text.len; pos++)
+	bj_error	je = {0, ""};
+	bj_status	js;
+	size_t		pos = 0;
+
+	if (body.ptr == NULL)
+		body = (bm_str) {"", 0};
+	*root = 0;
+	js = bj_parse(d, body.ptr, body.len, &pos, 64, root, &je);
+	if (js == BJ_NO_MEMORY)
+		return bm_sig_error(info, "body");
+	if (js != BJ_OK && js != BJ_RANGE)
+		return bm_sig_fail(info, BM_SIG_MALFORMED, "body", "body is not JSON (byte %zu: %s)", je.offset,
+						   je.message);
+	for (size_t i = pos; i < body.len; i++)
 	{
-		char		c = text.ptr[pos];
+		char		c = body.ptr[i];
 
 		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
-			return false;
+			return bm_sig_fail(info, BM_SIG_MALFORMED, "body", "body has data after the JSON value (byte %zu)",
+							   pos);
 	}
-	return true;
+	return BM_SIG_VALID;
 }

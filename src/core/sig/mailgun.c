@@ -83,21 +83,13 @@ bm_sig_mailgun(bm_str body, bm_str signing_key, int64_t now, int64_t max_skew, b
 	bj_doc		d;
 	bj_ref		root = 0;
 	bj_ref		sig;
-	bj_error	je = {0, ""};
-	bj_status	js;
-	size_t		pos = 0;
 	bm_sig_result r;
 
 	bm_sig_info_reset(info);
 	bj_doc_init(&d);
-	js = bj_parse(&d, body.ptr ? body.ptr : "", body.ptr ? body.len : 0, &pos, 64, &root, &je);
-	if (js == BJ_NO_MEMORY)
-		r = bm_sig_error(info, "body");
-	else if (js != BJ_OK && js != BJ_RANGE)
-		r = bm_sig_fail(info, BM_SIG_MALFORMED, "body", "body is not JSON (byte %zu: %s)", je.offset,
-						je.message);
-	else if (!bm_sig_json_tail_ok(body, pos))
-		r = bm_sig_fail(info, BM_SIG_MALFORMED, "body", "body has data after the JSON value (byte %zu)", pos);
+	r = bm_sig_parse_body(&d, body, &root, info);
+	if (r != BM_SIG_VALID)
+		;						/* info says why */
 	else if (!bj_is(&d, (sig = bj_get(&d, root, "signature")), BJ_OBJECT))
 		r = bm_sig_fail(info, BM_SIG_MALFORMED, "signature", "body has no \"signature\" object");
 	else

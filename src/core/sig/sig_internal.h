@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 
+#include "json/json.h"
 #include "webhook_sig.h"
 
 /* Resets info for a new verification (every verifier calls it first). */
@@ -32,8 +33,11 @@ bool		bm_sig_parse_unix(bm_str s, int64_t *out);
 /* STALE check: |now - t| > max_skew with max_skew > 0 (no overflow). */
 bool		bm_sig_outside_window(int64_t t, int64_t now, int64_t max_skew);
 
-/* Only JSON white space in text from pos on (nothing after a parsed JSON value). */
-bool		bm_sig_json_tail_ok(bm_str text, size_t pos);
+/*
+ * Parses body (NULL reads as empty) as one JSON value and nothing after it into d (bj_doc_init'ed by the
+ * caller, who frees it); VALID with *root set, else MALFORMED (or ERROR) with info filled for field "body".
+ */
+bm_sig_result bm_sig_parse_body(bj_doc *d, bm_str body, bj_ref *root, bm_sig_info *info);
 
 /* ---- crypto.c: libcrypto wrappers ------------------------------------------------------------------ */
 

@@ -185,27 +185,17 @@ bm_sns_parse(bm_str body, const bm_sns_policy *policy, bm_sns_msg **out, bm_sig_
 {
 	bm_sns_msg *m;
 	bj_ref		root = 0;
-	bj_error	je = {0, ""};
-	bj_status	js;
-	size_t		pos = 0;
 	sns_type	type = SNS_UNKNOWN;
 	bm_sig_result r;
 
 	bm_sig_info_reset(info);
 	*out = NULL;
-	if (body.ptr == NULL)
-		body = (bm_str) {"", 0};
 	if ((m = calloc(1, sizeof(bm_sns_msg))) == NULL)
 		return bm_sig_error(info, "body");
 	bj_doc_init(&m->doc);
-	js = bj_parse(&m->doc, body.ptr, body.len, &pos, 64, &root, &je);
-	if (js == BJ_NO_MEMORY)
-		r = bm_sig_error(info, "body");
-	else if (js != BJ_OK && js != BJ_RANGE)
-		r = bm_sig_fail(info, BM_SIG_MALFORMED, "body", "body is not JSON (byte %zu: %s)", je.offset,
-						je.message);
-	else if (!bm_sig_json_tail_ok(body, pos))
-		r = bm_sig_fail(info, BM_SIG_MALFORMED, "body", "body has data after the JSON value (byte %zu)", pos);
+	r = bm_sig_parse_body(&m->doc, body, &root, info);
+	if (r != BM_SIG_VALID)
+		;						/* info says why */
 	else if (!bj_is(&m->doc, root, BJ_OBJECT))
 		r = bm_sig_fail(info, BM_SIG_MALFORMED, "body", "body is not a JSON object");
 	else if ((r = read_members(m, root, &type, info)) == BM_SIG_VALID &&
