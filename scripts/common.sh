@@ -79,7 +79,8 @@ build_and_install() {
 }
 
 # Runs "$@" inside a throwaway cluster (pg_virtualenv): PGHOST/PGPORT/PGUSER/PGPASSWORD are set for it.
-# pg_cron is preloaded and uses background workers (its libpq connection cannot log in there).
+# pg_cron is preloaded and uses background workers (its libpq connection cannot log in there); the cluster
+# is thrown away, so it does not sync to disk.
 with_throwaway_cluster() {
 	local major
 	major=$(pg_major)
@@ -89,5 +90,6 @@ with_throwaway_cluster() {
 		-o "cron.use_background_workers=on" \
 		-o "max_worker_processes=16" \
 		-o "max_prepared_transactions=10" \
+		-o "fsync=off" -o "synchronous_commit=off" -o "full_page_writes=off" \
 		"$@"
 }
