@@ -201,58 +201,189 @@ guess_boundary(const char *msg, size_t len, size_t from)
 	return BM_STR_NULL;
 }
 
-bm_mime_status
-bm_mime_read(bm_arena *a, const char *msg, size_t len, size_t start, const bm_mime_limits *lim,
-			 bm_mime *out, size_t *err_offset)
+/* bm_mime_read's state: the multiparts open around the current position, and the leaf being read. */
+typedef struct mime_reader
 {
-	int			max_depth = lim && lim->max_depth > 0 && lim->max_depth < BM_MAIL_MAX_DEPTH ? lim->max_depth
-		: BM_MAIL_MAX_DEPTH;
-	int			max_parts = lim && lim->max_parts > 0 && lim->max_parts < BM_MAIL_MAX_PARTS ? lim->max_parts
-		: BM_MAIL_MAX_PARTS;
+	bm_arena   *a;
+	const char *msg;
+	size_t		len;
+	bm_mime    *out;
+	int			cap;			/* room in out->parts */
+	int			max_depth;
+	int			max_parts;
 	open_multipart stack[BM_MAIL_MAX_DEPTH];
-	int			sp = 0;
-	int			cap = 0;
-	int			cur = -1;		/* the leaf part whose body is being read */
-	int			nembedded = 0;
-	size_t		p = start;
-	bm_mime_part *top;
+	int			sp;
+	int			cur;			/* the leaf part whose body is being read, or -1 */
+	int			nembedded;
 	bm_hfield	scratch[BM_MAIL_MAX_PART_FIELDS];
+} mime_reader;
 
-	memset(out, 0, sizeof(*out));
-	*err_offset = start;
+/*
+ * The message's own header (after an mbox "From " line): parts[0].  NOT_EMAIL when the first line is no
+ * header field.
+ */
+static bm_mime_status
+read_message_header(mime_reader *r, size_t p, size_t *err_offset)
+{
+	const char *msg = r->msg;
+	size_t		len = r->len;
+	size_t		e;
+	bm_mime_part *top;
 
-	/* an mbox separator line "From sender date" */
 	if (len - p > 5 && memcmp(msg + p, "From ", 5) == 0)
 		p = next_line(msg, len, p);
+	e = p;
+	while (e < len && msg[e] != '\n' && msg[e] != '\r')
+		e++;
+	if (!bm_hdr_is_field_line(msg + p, e - p))
 	{
-		size_t		e = p;
-
-		while (e < len && msg[e] != '\n' && msg[e] != '\r')
-			e++;
-		if (!bm_hdr_is_field_line(msg + p, e - p))
-		{
-			*err_offset = p;
-			return BM_MIME_NOT_EMAIL;
-		}
+		*err_offset = p;
+		return BM_MIME_NOT_EMAIL;
 	}
-	if (!bm_hdr_parse(a, msg, len, p, BM_MAIL_MAX_HEADER_FIELDS, BM_MAIL_MAX_HEADER_BYTES, &out->header))
+	if (!bm_hdr_parse(r->a, msg, len, p, BM_MAIL_MAX_HEADER_FIELDS, BM_MAIL_MAX_HEADER_BYTES, &r->out->header))
 		return BM_MIME_NO_MEMORY;
-	out->header_truncated = out->header.truncated;
-	top = add_part(a, out, &cap);
+	r->out->header_truncated = r->out->header.truncated;
+	top = add_part(r->a, r->out, &r->cap);
 	if (top == NULL)
 		return BM_MIME_NO_MEMORY;
 	top->parent = -1;
 	top->start = p;
-	top->body = out->header.body;
+	top->body = r->out->header.body;
 	top->end = len;
-	describe(top, &out->header, "text/plain");
-	if (top->boundary.ptr == NULL)
+	describe(top, &r->out->header, "text/plain");
+	return BM_MIME_OK;
+}
+
+/*
+ * The next delimiter line of an open multipart at or after *p: true with its offset (*q), the multipart's
+ * stack index (*k) and whether it closes it; false at the end of the input.
+ */
+static bool
+next_delimiter(const mime_reader *r, size_t *p, size_t *q, int *k, bool *closing)
+{
+	const char *msg = r->msg;
+	size_t		len = r->len;
+
+	while (*p < len)
 	{
-		if (!read_embedded(a, msg, len, out, top, &nembedded))
-			return BM_MIME_NO_MEMORY;
+		const char *hit = memchr(msg + *p, '-', len - *p);
+
+		if (hit == NULL)
+			return false;
+		*q = (size_t) (hit - msg);
+		/* a delimiter is "--" at the start of a line */
+		if (*q + 1 >= len || msg[*q + 1] != '-' || (*q > 0 && msg[*q - 1] != '\n' && msg[*q - 1] != '\r'))
+		{
+			*p = *q + 1;
+			continue;
+		}
+		*closing = false;
+		for (*k = r->sp - 1; *k >= 0; (*k)--)
+			if (is_delimiter(msg, len, *q, r->stack[*k].boundary, closing))
+				return true;
+		*p = *q + 2;
+	}
+	return false;
+}
+
+/* A delimiter of the multipart at stack index k at offset q ends the leaf being read and the inner
+ * multiparts left open. */
+static void
+end_parts_before(mime_reader *r, int k, size_t q)
+{
+	bm_mime    *out = r->out;
+
+	if (r->cur >= 0)
+	{
+		out->parts[r->cur].end = end_before(r->msg, out->parts[r->cur].body, q);
+		r->cur = -1;
+	}
+	while (r->sp - 1 > k)
+	{
+		bm_mime_part *mp = &out->parts[r->stack[--r->sp].part];
+
+		mp->end = end_before(r->msg, mp->body, q);
+		out->unterminated = true;
+	}
+}
+
+/*
+ * A part of the multipart at stack index k, its header at hstart (after the delimiter at q): added, and
+ * opened as a multipart or read as a leaf.  *p is set to its body.
+ */
+static bm_mime_status
+open_part(mime_reader *r, int k, size_t q, size_t hstart, size_t *p, size_t *err_offset)
+{
+	bm_mime    *out = r->out;
+	bm_hblock	ph;
+	bm_mime_part *np;
+
+	if (out->nparts >= r->max_parts)
+	{
+		*err_offset = q;
+		return BM_MIME_TOO_MANY_PARTS;
+	}
+	ph.fields = r->scratch;
+	bm_hdr_parse(NULL, r->msg, r->len, hstart, BM_MAIL_MAX_PART_FIELDS, BM_MAIL_MAX_HEADER_BYTES, &ph);
+	np = add_part(r->a, out, &r->cap);
+	if (np == NULL)
+		return BM_MIME_NO_MEMORY;
+	np->parent = r->stack[k].part;
+	np->depth = k + 1;
+	np->start = hstart;
+	np->body = ph.body;
+	np->end = r->len;
+	/* RFC 2046 5.1.5: the default type inside multipart/digest is message/rfc822 */
+	describe(np, &ph, strcmp(out->parts[r->stack[k].part].type, "multipart/digest") == 0
+			 ? "message/rfc822" : "text/plain");
+	*p = np->body;
+	if (np->boundary.ptr != NULL)
+	{
+		if (r->sp >= r->max_depth)
+		{
+			*err_offset = q;
+			return BM_MIME_TOO_DEEP;
+		}
+		r->stack[r->sp++] = (open_multipart) {np->boundary, out->nparts - 1};
 		return BM_MIME_OK;
 	}
-	stack[sp++] = (open_multipart) {top->boundary, 0};
+	r->cur = out->nparts - 1;
+	if (!read_embedded(r->a, r->msg, r->len, out, np, &r->nembedded))
+		return BM_MIME_NO_MEMORY;
+	return BM_MIME_OK;
+}
+
+bm_mime_status
+bm_mime_read(bm_arena *a, const char *msg, size_t len, size_t start, const bm_mime_limits *lim,
+			 bm_mime *out, size_t *err_offset)
+{
+	mime_reader r;
+	bm_mime_part *top;
+	bm_mime_status st;
+	size_t		p;
+
+	memset(out, 0, sizeof(*out));
+	*err_offset = start;
+	r.a = a;
+	r.msg = msg;
+	r.len = len;
+	r.out = out;
+	r.cap = 0;
+	r.max_depth = lim && lim->max_depth > 0 && lim->max_depth < BM_MAIL_MAX_DEPTH ? lim->max_depth
+		: BM_MAIL_MAX_DEPTH;
+	r.max_parts = lim && lim->max_parts > 0 && lim->max_parts < BM_MAIL_MAX_PARTS ? lim->max_parts
+		: BM_MAIL_MAX_PARTS;
+	r.sp = 0;
+	r.cur = -1;
+	r.nembedded = 0;
+
+	st = read_message_header(&r, start, err_offset);
+	if (st != BM_MIME_OK)
+		return st;
+	top = &out->parts[0];
+	if (top->boundary.ptr == NULL)
+		return read_embedded(a, msg, len, out, top, &r.nembedded) ? BM_MIME_OK : BM_MIME_NO_MEMORY;
+	r.stack[r.sp++] = (open_multipart) {top->boundary, 0};
 	p = top->body;
 	if (!has_delimiter(msg, len, p, top->boundary))
 	{
@@ -263,94 +394,33 @@ bm_mime_read(bm_arena *a, const char *msg, size_t len, size_t start, const bm_mi
 		bm_str		guess = guess_boundary(msg, len, p);
 
 		if (guess.ptr != NULL)
-			stack[0].boundary = top->boundary = guess;
+			r.stack[0].boundary = top->boundary = guess;
 	}
 
-	while (sp > 0 && p < len)
+	while (r.sp > 0 && p < len)
 	{
-		const char *hit = memchr(msg + p, '-', len - p);
-		size_t		q;
+		size_t		q,
+					hstart;
 		int			k;
-		bool		closing = false;
-		bm_mime_part *np;
-		bm_hblock	ph;
-		size_t		hstart;
+		bool		closing;
 
-		if (hit == NULL)
+		if (!next_delimiter(&r, &p, &q, &k, &closing))
 			break;
-		q = (size_t) (hit - msg);
-		/* a delimiter is "--" at the start of a line */
-		if (q + 1 >= len || msg[q + 1] != '-' || (q > 0 && msg[q - 1] != '\n' && msg[q - 1] != '\r'))
-		{
-			p = q + 1;
-			continue;
-		}
-		for (k = sp - 1; k >= 0; k--)
-			if (is_delimiter(msg, len, q, stack[k].boundary, &closing))
-				break;
-		if (k < 0)
-		{
-			p = q + 2;
-			continue;
-		}
-		if (cur >= 0)
-		{
-			out->parts[cur].end = end_before(msg, out->parts[cur].body, q);
-			cur = -1;
-		}
-		/* inner multiparts left open end here */
-		while (sp - 1 > k)
-		{
-			bm_mime_part *mp = &out->parts[stack[--sp].part];
-
-			mp->end = end_before(msg, mp->body, q);
-			out->unterminated = true;
-		}
+		end_parts_before(&r, k, q);
 		hstart = next_line(msg, len, q);
 		if (closing)
 		{
-			bm_mime_part *mp = &out->parts[stack[--sp].part];
+			bm_mime_part *mp = &out->parts[r.stack[--r.sp].part];
 
 			mp->end = end_before(msg, mp->body, q);
 			p = hstart;
 			continue;
 		}
-		if (out->nparts >= max_parts)
-		{
-			*err_offset = q;
-			return BM_MIME_TOO_MANY_PARTS;
-		}
-		ph.fields = scratch;
-		bm_hdr_parse(NULL, msg, len, hstart, BM_MAIL_MAX_PART_FIELDS, BM_MAIL_MAX_HEADER_BYTES, &ph);
-		np = add_part(a, out, &cap);
-		if (np == NULL)
-			return BM_MIME_NO_MEMORY;
-		np->parent = stack[k].part;
-		np->depth = k + 1;
-		np->start = hstart;
-		np->body = ph.body;
-		np->end = len;
-		/* RFC 2046 5.1.5: the default type inside multipart/digest is message/rfc822 */
-		describe(np, &ph, strcmp(out->parts[stack[k].part].type, "multipart/digest") == 0
-				 ? "message/rfc822" : "text/plain");
-		p = np->body;
-		if (np->boundary.ptr != NULL)
-		{
-			if (sp >= max_depth)
-			{
-				*err_offset = q;
-				return BM_MIME_TOO_DEEP;
-			}
-			stack[sp++] = (open_multipart) {np->boundary, out->nparts - 1};
-		}
-		else
-		{
-			cur = out->nparts - 1;
-			if (!read_embedded(a, msg, len, out, np, &nembedded))
-				return BM_MIME_NO_MEMORY;
-		}
+		st = open_part(&r, k, q, hstart, &p, err_offset);
+		if (st != BM_MIME_OK)
+			return st;
 	}
-	if (sp > 0)
+	if (r.sp > 0)
 		out->unterminated = true;	/* the open parts end with the input (end = len already) */
 	return BM_MIME_OK;
 }
