@@ -357,57 +357,27 @@ bm_smtp_command_name(bm_smtp_command cmd)
 	return (unsigned) cmd < BM_SMTP_COMMAND_COUNT ? names[cmd] : NULL;
 }
 
-void
-bm_classify_ex(const char *text, size_t len, int reply_code, bm_status status, const bm_classify_ctx *ctx,
-			   bm_verdict *out)
+/*
+ * The verdict before the SMTP stage: an absolute status, else the strongest phrase when it is at least as
+ * specific as the status, else the status, the reply code, or the class of either.
+ */
+static void
+base_verdict(const bm_pm_result *m, int strength, bm_reason st_reason, int st_spec, bm_verdict *out)
 {
-	bool		known_stage = ctx != NULL && ctx->command != BM_SMTP_NONE &&
-		(unsigned) ctx->command < BM_SMTP_COMMAND_COUNT;
-	bm_reply	r;
-	bm_pm_result m;
-	bm_reason	st_reason;
-	int			st_spec;
-	int			strength = 0;
-	bool		weak;
+	int			reply_code = out->reply_code;
+	bm_status	status = out->status;
 
-	if (!matcher_ready)
-		build_matcher();
-	if (text == NULL)
-		len = 0;
-	if (reply_code < 200 || reply_code > 599)
-		reply_code = 0;
-	if (status != BM_STATUS_NONE && !bm_status_is_valid(status))
-		status = BM_STATUS_NONE;
-
-	bm_reply_parse(text, len, &r);
-	if (reply_code == 0)
-		reply_code = r.reply_code;
-	if (status == BM_STATUS_NONE)
-		status = r.status;
-	if (matcher.nstates > 0)
-		bm_pm_scan(&matcher, text, len, &m);
-	else
-	{
-		memset(&m, 0, sizeof(m));
-		m.best = -1;
-	}
-	if (m.best >= 0)
-		strength = patterns[m.best].strength;
-	status_lookup(status, &st_reason, &st_spec);
-
-	out->reply_code = reply_code;
-	out->status = status;
 	out->pattern_id = -1;
 	if (st_spec == BM_SPEC_ABSOLUTE)
 	{
 		out->reason = BM_R_DELIVERED;
 		out->evidence = BM_EV_STATUS;
 	}
-	else if (m.best >= 0 && strength >= st_spec)
+	else if (m->best >= 0 && strength >= st_spec)
 	{
-		out->reason = patterns[m.best].reason;
+		out->reason = patterns[m->best].reason;
 		out->evidence = BM_EV_TEXT;
-		out->pattern_id = m.best;
+		out->pattern_id = m->best;
 	}
 	else if (st_reason != BM_R_UNDEFINED)
 	{
@@ -431,52 +401,102 @@ bm_classify_ex(const char *text, size_t len, int reply_code, bm_status status, c
 		out->reason = BM_R_UNDEFINED;
 		out->evidence = BM_EV_NONE;
 	}
+}
 
-	/* 7. the SMTP stage: the caller's command when known, else the markers in the text */
-	if ((known_stage || m.mask != 0) && !is_final_reason(out->reason))
+/*
+ * The SMTP stage (the caller's command when known, else the stage markers found in the text) overrides a
+ * weak verdict or an address reason: refused at the connection is blocked, at MAIL FROM the sender is
+ * rejected, a user_unknown at DATA is a content filter.  The phrase that names the stage becomes the
+ * verdict's pattern.
+ */
+static void
+apply_stage(const bm_classify_ctx *ctx, bool known_stage, const bm_pm_result *m, int strength, int st_spec,
+			bm_verdict *out)
+{
+	int			want = 0;
+	uint32_t	bits = m->mask;
+	bm_reason	stage_reason = out->reason;
+	bool		weak;
+
+	weak = (out->evidence == BM_EV_TEXT && strength <= BM_WEAK) ||
+		(out->evidence == BM_EV_STATUS && st_spec <= BM_SPEC_GENERIC) ||
+		out->evidence == BM_EV_REPLY_CODE ||
+		out->reason == BM_R_ON_HOLD || out->reason == BM_R_UNDEFINED || out->reason == BM_R_EXPIRED;
+	if (known_stage)
+		want = command_stage(ctx->command);
+	else
+		for (int b = 0; bits != 0; b++, bits >>= 1)
+			if (bits & 1u)
+				want |= patterns[context_pattern(b)].context;
+	if ((want & BM_CTX_CONN) && (weak || is_address_reason(out->reason)))
+		want = BM_CTX_CONN, stage_reason = BM_R_BLOCKED;
+	else if ((want & BM_CTX_MAIL) && (weak || is_address_reason(out->reason)))
+		want = BM_CTX_MAIL, stage_reason = BM_R_SENDER_REJECTED;
+	else if ((want & BM_CTX_DATA) && out->reason == BM_R_USER_UNKNOWN &&
+			 !(out->evidence == BM_EV_STATUS && st_spec >= BM_SPEC_SPECIFIC) &&
+			 !(known_stage && out->evidence == BM_EV_TEXT && strength >= BM_STRONG))
+		want = BM_CTX_DATA, stage_reason = BM_R_FILTERED;
+	else
+		return;
+	out->pattern_id = -1;
+	bits = known_stage ? 0 : m->mask;
+	for (int b = 0; bits != 0; b++, bits >>= 1)
 	{
-		int			want = 0;
-		uint32_t	bits = m.mask;
-		bm_reason	stage_reason = out->reason;
+		int			id = context_pattern(b);
 
-		weak = (out->evidence == BM_EV_TEXT && strength <= BM_WEAK) ||
-			(out->evidence == BM_EV_STATUS && st_spec <= BM_SPEC_GENERIC) ||
-			out->evidence == BM_EV_REPLY_CODE ||
-			out->reason == BM_R_ON_HOLD || out->reason == BM_R_UNDEFINED || out->reason == BM_R_EXPIRED;
-		if (known_stage)
-			want = command_stage(ctx->command);
-		else
-			for (int b = 0; bits != 0; b++, bits >>= 1)
-				if (bits & 1u)
-					want |= patterns[context_pattern(b)].context;
-		if ((want & BM_CTX_CONN) && (weak || is_address_reason(out->reason)))
-			want = BM_CTX_CONN, stage_reason = BM_R_BLOCKED;
-		else if ((want & BM_CTX_MAIL) && (weak || is_address_reason(out->reason)))
-			want = BM_CTX_MAIL, stage_reason = BM_R_SENDER_REJECTED;
-		else if ((want & BM_CTX_DATA) && out->reason == BM_R_USER_UNKNOWN &&
-				 !(out->evidence == BM_EV_STATUS && st_spec >= BM_SPEC_SPECIFIC) &&
-				 !(known_stage && out->evidence == BM_EV_TEXT && strength >= BM_STRONG))
-			want = BM_CTX_DATA, stage_reason = BM_R_FILTERED;
-		else
-			want = 0;
-		if (want != 0)
+		if ((bits & 1u) && patterns[id].context == want)
 		{
-			out->pattern_id = -1;
-			bits = known_stage ? 0 : m.mask;
-			for (int b = 0; bits != 0; b++, bits >>= 1)
-			{
-				int			id = context_pattern(b);
-
-				if ((bits & 1u) && patterns[id].context == want)
-				{
-					out->pattern_id = id;
-					break;
-				}
-			}
-			out->reason = stage_reason;
-			out->evidence = BM_EV_TEXT;
+			out->pattern_id = id;
+			break;
 		}
 	}
+	out->reason = stage_reason;
+	out->evidence = BM_EV_TEXT;
+}
+
+void
+bm_classify_ex(const char *text, size_t len, int reply_code, bm_status status, const bm_classify_ctx *ctx,
+			   bm_verdict *out)
+{
+	bool		known_stage = ctx != NULL && ctx->command != BM_SMTP_NONE &&
+		(unsigned) ctx->command < BM_SMTP_COMMAND_COUNT;
+	bm_reply	r;
+	bm_pm_result m;
+	bm_reason	st_reason;
+	int			st_spec;
+	int			strength = 0;
+
+	if (!matcher_ready)
+		build_matcher();
+	if (text == NULL)
+		len = 0;
+	if (reply_code < 200 || reply_code > 599)
+		reply_code = 0;
+	if (status != BM_STATUS_NONE && !bm_status_is_valid(status))
+		status = BM_STATUS_NONE;
+
+	/* the caller's code and status win over the ones read from the text */
+	bm_reply_parse(text, len, &r);
+	if (reply_code == 0)
+		reply_code = r.reply_code;
+	if (status == BM_STATUS_NONE)
+		status = r.status;
+	if (matcher.nstates > 0)
+		bm_pm_scan(&matcher, text, len, &m);
+	else
+	{
+		memset(&m, 0, sizeof(m));
+		m.best = -1;
+	}
+	if (m.best >= 0)
+		strength = patterns[m.best].strength;
+	status_lookup(status, &st_reason, &st_spec);
+
+	out->reply_code = reply_code;
+	out->status = status;
+	base_verdict(&m, strength, st_reason, st_spec, out);
+	if ((known_stage || m.mask != 0) && !is_final_reason(out->reason))
+		apply_stage(ctx, known_stage, &m, strength, st_spec, out);
 	out->bounce_class = bm_reason_class(out->reason, out->reply_code, out->status);
 }
 
