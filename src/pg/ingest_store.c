@@ -575,54 +575,49 @@ sender_reasons(const bm_ingest_catalog *cat)
 	return arr;
 }
 
-int64
-bm_store_flush(bm_flush_rows *rows, bm_batch *batch, const bm_ingest_catalog *cat)
+/*
+ * The partitions the rows need: from the months tracked while they were added, or, when more months came
+ * than are tracked (rare: a backfill over years), from each stored row's month.
+ */
+static void
+ensure_row_partitions(bm_flush_rows *rows, const bm_ingest_catalog *cat)
 {
-	Datum		values[FLUSH_NARGS];
-	char		nulls[FLUSH_NARGS];
-	int64		inserted;
-	bool		isnull;
-	int			rc;
-	EphemeralNamedRelation enr;
-	Datum		sup[SUPPRESSION_ARGS];
-	bool		sup_null;
-	Datum		notice[2];
-	bool		notice_null;
+	bm_flush_rows one;
+	TupleTableSlot *slot;
 
-	if (rows->n == 0)
-		return 0;
 	if (rows->n > rows->listing_only)
-		ensure_partitions(rows);
-	if (rows->nmonths == lengthof(rows->months))
+		ensure_partitions(rows);	/* (listing rows alone store no event) */
+	if (rows->nmonths != (int) lengthof(rows->months))
+		return;
+	slot = MakeSingleTupleTableSlot(cat->rows_desc, &TTSOpsMinimalTuple);
+	tuplestore_rescan(rows->store);
+	while (tuplestore_gettupleslot(rows->store, true, false, slot))
 	{
-		/* more months than tracked: look each stored row's month up (rare: a backfill over years) */
-		bm_flush_rows one;
-		TupleTableSlot *slot = MakeSingleTupleTableSlot(cat->rows_desc, &TTSOpsMinimalTuple);
+		bool		keepnull,
+					atnull;
+		Datum		keep = slot_getattr(slot, BM_EV_keep + 1, &keepnull);
+		Datum		at = slot_getattr(slot, BM_EV_occurred_at + 1, &atnull);
+		struct pg_tm tm;
+		fsec_t		fsec;
 
-		tuplestore_rescan(rows->store);
-		while (tuplestore_gettupleslot(rows->store, true, false, slot))
-		{
-			bool		keepnull,
-						atnull;
-			Datum		keep = slot_getattr(slot, BM_EV_keep + 1, &keepnull);
-			Datum		at = slot_getattr(slot, BM_EV_occurred_at + 1, &atnull);
-			struct pg_tm tm;
-			fsec_t		fsec;
-
-			if (!DatumGetBool(keep))
-				continue;
-			if (timestamp2tm(DatumGetTimestampTz(at), NULL, &tm, &fsec, NULL, NULL) != 0)
-				continue;
-			one.nmonths = 1;
-			one.months[0] = tm.tm_year * 12 + tm.tm_mon - 1;
-			one.month_at[0] = DatumGetTimestampTz(at);
-			ensure_partitions(&one);
-		}
-		ExecDropSingleTupleTableSlot(slot);
+		if (!DatumGetBool(keep))
+			continue;
+		if (timestamp2tm(DatumGetTimestampTz(at), NULL, &tm, &fsec, NULL, NULL) != 0)
+			continue;
+		one.nmonths = 1;
+		one.months[0] = tm.tm_year * 12 + tm.tm_mon - 1;
+		one.month_at[0] = DatumGetTimestampTz(at);
+		ensure_partitions(&one);
 	}
+	ExecDropSingleTupleTableSlot(slot);
+}
 
-	/* the rows, as the ephemeral relation bm_rows of this SPI connection */
-	enr = palloc0(sizeof(EphemeralNamedRelationData));
+/* The rows as the ephemeral relation bm_rows of this SPI connection, for the flush statement to read. */
+static void
+register_rows(bm_flush_rows *rows, const bm_ingest_catalog *cat)
+{
+	EphemeralNamedRelation enr = palloc0(sizeof(EphemeralNamedRelationData));
+
 	enr->md.name = BM_ROWS_ENR;
 	enr->md.reliddesc = InvalidOid;
 	enr->md.tupdesc = cat->rows_desc;
@@ -631,29 +626,52 @@ bm_store_flush(bm_flush_rows *rows, bm_batch *batch, const bm_ingest_catalog *ca
 	enr->reldata = rows->store;
 	if (SPI_register_relation(enr) != SPI_OK_REL_REGISTER)
 		elog(ERROR, "bounce_mgmt: could not register the rows to store");
+}
+
+/* Statement 1, the flush: a kept generic plan for small flushes, custom plans for large ones. */
+static void
+run_flush_statement(const bm_flush_rows *rows, bm_batch *batch, const bm_ingest_catalog *cat)
+{
+	Datum		values[FLUSH_NARGS];
+	char		nulls[FLUSH_NARGS];
+	bool		small = rows->n <= SMALL_FLUSH;
+	SPIPlanPtr *slot = small ? &flush_plan_small : &flush_plan_large;
+	int			rc;
 
 	batch_args(batch, 0, values, nulls);
 	values[BATCH_NARGS] = sender_reasons(cat);
 	nulls[BATCH_NARGS] = ' ';
+	if (*slot == NULL)
 	{
-		bool		small = rows->n <= SMALL_FLUSH;
-		SPIPlanPtr *slot = small ? &flush_plan_small : &flush_plan_large;
+		char	   *sql = flush_statement();
+		Oid			types[FLUSH_NARGS];
 
-		if (*slot == NULL)
-		{
-			char	   *sql = flush_statement();
-			Oid			types[FLUSH_NARGS];
-
-			memcpy(types, batch_argtypes, sizeof(batch_argtypes));
-			types[BATCH_NARGS] = get_array_type(bm_type_oid("bounce_reason"));
-			kept_plan_opts(slot, sql, FLUSH_NARGS, types,
-						   small ? CURSOR_OPT_GENERIC_PLAN : CURSOR_OPT_CUSTOM_PLAN);
-			pfree(sql);
-		}
-		rc = SPI_execute_plan(*slot, values, nulls, false, 0);
+		memcpy(types, batch_argtypes, sizeof(batch_argtypes));
+		types[BATCH_NARGS] = get_array_type(bm_type_oid("bounce_reason"));
+		kept_plan_opts(slot, sql, FLUSH_NARGS, types, small ? CURSOR_OPT_GENERIC_PLAN : CURSOR_OPT_CUSTOM_PLAN);
+		pfree(sql);
 	}
+	rc = SPI_execute_plan(*slot, values, nulls, false, 0);
 	if (rc != SPI_OK_SELECT || SPI_processed < 1)
 		elog(ERROR, "bounce_mgmt: storing events failed: %s", SPI_result_code_string(rc));
+}
+
+int64
+bm_store_flush(bm_flush_rows *rows, bm_batch *batch, const bm_ingest_catalog *cat)
+{
+	int64		inserted;
+	bool		isnull;
+	int			rc;
+	Datum		sup[SUPPRESSION_ARGS];
+	bool		sup_null;
+	Datum		notice[2];
+	bool		notice_null;
+
+	if (rows->n == 0)
+		return 0;
+	ensure_row_partitions(rows, cat);
+	register_rows(rows, cat);
+	run_flush_statement(rows, batch, cat);
 	inserted = DatumGetInt64(result_datum(1, &isnull));
 	collect_candidates(sup, &sup_null, notice, &notice_null);
 	batch->inserted += inserted;
