@@ -361,8 +361,7 @@ parse_object(bm_parser *p, const char *text, size_t len, size_t pos, size_t base
 			bm_str		apierr = api_error_message(d, root);
 
 			if (apierr.ptr)
-				snprintf(msg, sizeof(msg), "the payload is an API error response (\"%.*s\"), not events",
-						 (int) (apierr.len > 120 ? 120 : apierr.len), apierr.ptr);
+				bm_api_error_text(msg, sizeof(msg), NULL, apierr);
 			else
 				snprintf(msg, sizeof(msg), "cannot tell the provider from the JSON object's members;"
 						 " pass one of: %s", bm_provider_list());
@@ -376,8 +375,7 @@ parse_object(bm_parser *p, const char *text, size_t len, size_t pos, size_t base
 		bm_str		apierr = api_error_message(d, root);
 
 		if (apierr.ptr)
-			snprintf(msg, sizeof(msg), "%s: the payload is an API error response (\"%.*s\"), not events",
-					 c->adapter->label, (int) (apierr.len > 120 ? 120 : apierr.len), apierr.ptr);
+			bm_api_error_text(msg, sizeof(msg), c->adapter->label, apierr);
 		else
 			snprintf(msg, sizeof(msg), "%s payloads are %s; got a JSON object", c->adapter->label,
 					 c->adapter->shapes);

@@ -342,6 +342,18 @@ TEST(driver_shapes)
 	CHECK_INT(c.status, BM_PAYLOAD_UNDETECTED);
 	capture_free(&c);
 
+	/* an API error body instead of events: its message quoted, without and with the named provider */
+	run_str(&c, "{\"errors\":[{\"message\":\"authorization required\"}]}", BM_PROVIDER_AUTO);
+	CHECK_INT(c.status, BM_PAYLOAD_UNDETECTED);
+	CHECK_STR(c.err.message, "the payload is an API error response (\"authorization required\"), not events");
+	capture_free(&c);
+	run_str(&c, "{\"errors\":[{\"message\":\"authorization required\"}]}", BM_PROVIDER_SENDGRID);
+	CHECK_INT(c.status, BM_PAYLOAD_SHAPE);
+	CHECK_STR(c.err.message,
+			  "SendGrid: the payload is an API error response (\"authorization required\"), not events");
+	CHECK_STR(c.err.field, "$");
+	capture_free(&c);
+
 	run_str(&c, "{\"foo\":1}", BM_PROVIDER_AUTO);
 	CHECK_INT(c.status, BM_PAYLOAD_UNDETECTED);
 	CHECK_STR(c.err.message, "cannot tell the provider from the JSON object's members; pass one of: sendgrid, ses, "

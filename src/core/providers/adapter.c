@@ -602,6 +602,13 @@ bm_field_index(bm_ctx *c, const char *prefix, size_t i, const char *suffix)
 	return s.ptr ? s.ptr : prefix;
 }
 
+void
+bm_api_error_text(char *buf, size_t size, const char *label, bm_str message)
+{
+	snprintf(buf, size, "%s%sthe payload is an API error response (\"%.*s\"), not events", label ? label : "",
+			 label ? ": " : "", (int) (message.len > 120 ? 120 : message.len), message.ptr);
+}
+
 bm_payload_status
 bm_shape_error(bm_ctx *c, const char *field, const char *fmt,...)
 {

@@ -212,4 +212,10 @@ const char *bm_field_index(bm_ctx *c, const char *prefix, size_t i, const char *
 bm_payload_status bm_shape_error(bm_ctx *c, const char *field, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
 
+/*
+ * The message of a provider's API error body passed instead of events: "[<label>: ]the payload is an API
+ * error response ("<message>"), not events", the provider's message cut at 120 bytes; label may be NULL.
+ */
+void		bm_api_error_text(char *buf, size_t size, const char *label, bm_str message);
+
 #endif							/* BM_ADAPTER_H */

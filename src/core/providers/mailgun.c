@@ -224,9 +224,13 @@ mailgun_object(bm_ctx *c, bj_ref o)
 	{
 		bm_str		m = bm_json_str(d, bj_get(d, o, "message"));
 
+		char		msg[256];
+
 		if (m.ptr && bj_at(d, o)->count <= 2)
-			return bm_shape_error(c, "$", "Mailgun: the payload is an API error response (\"%.*s\"), "
-								  "not events", (int) (m.len > 120 ? 120 : m.len), m.ptr);
+		{
+			bm_api_error_text(msg, sizeof(msg), "Mailgun", m);
+			return bm_shape_error(c, "$", "%s", msg);
+		}
 	}
 	return bm_shape_error(c, "$", "Mailgun payloads are a webhook {signature, event-data} or an API page "
 						  "{items, paging}; this object has neither event-data nor items");

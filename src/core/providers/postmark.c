@@ -192,9 +192,13 @@ postmark_object(bm_ctx *c, bj_ref o)
 	{
 		bm_str		m = bm_json_str(d, bj_get(d, o, "Message"));
 
+		char		msg[256];
+
 		if (m.ptr && bj_get(d, o, "ErrorCode"))
-			return bm_shape_error(c, "$", "Postmark: the payload is an API error response (\"%.*s\"), "
-								  "not events", (int) (m.len > 120 ? 120 : m.len), m.ptr);
+		{
+			bm_api_error_text(msg, sizeof(msg), "Postmark", m);
+			return bm_shape_error(c, "$", "%s", msg);
+		}
 	}
 	return bm_shape_error(c, "$", "Postmark payloads are a webhook record (RecordType) or a Bounces API "
 						  "page {TotalCount, Bounces}; this object is neither");
