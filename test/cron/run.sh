@@ -80,6 +80,9 @@ for i in $(seq 1 150); do
 		                            WHERE NOT EXISTS (SELECT FROM cron.job_run_details d WHERE d.jobid = j.jobid)")
 		if [ -n "$missing" ]; then
 			echo "pg_cron has not started $missing 70 s after scheduling; scheduling again (up to 60 s more)"
+			echo "  its launcher: $(psql -d postgres -c "SELECT format('pid %s since %s, %s/%s, %s', pid,
+			        to_char(backend_start, 'HH24:MI:SS'), wait_event_type, wait_event, state)
+			        FROM pg_stat_activity WHERE backend_type = 'pg_cron launcher'")"
 			psql -d "$db" -c "SELECT count(cron.schedule(jobname, schedule, command)) FROM cron.job
 			                  WHERE jobname IN ($missing)" > /dev/null
 		fi
